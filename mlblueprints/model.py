@@ -1,0 +1,237 @@
+"""The typed, frozen blueprint model.
+
+A model is built only from a document that already passed the JSON Schema, so
+this module trusts shapes and types. Defaults are applied here and nowhere
+else: stacks and rules read the model and never re-default a field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Literal, Mapping
+
+from mlblueprints.loader import SourceMap
+
+API_VERSION = "mlblueprints/v1"
+STACK_PREFIX = "mlbp-"
+DEFAULT_VPC_CIDR = "10.0.0.0/16"
+DEFAULT_ROOT_VOLUME_GIB = 200
+DEFAULT_FSX_DEPLOYMENT = "PERSISTENT_2"
+DEFAULT_FSX_THROUGHPUT_PER_TIB = 250
+DEFAULT_DLAMI_OS = "ubuntu-22.04"
+
+Purchase = Literal["on-demand", "spot"]
+
+
+@dataclass(frozen=True)
+class Suppression:
+    rule: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Metadata:
+    name: str
+    owner: str
+    description: str = ""
+    tags: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    suppress: tuple[Suppression, ...] = ()
+
+    @property
+    def stack_name(self) -> str:
+        return STACK_PREFIX + self.name
+
+
+@dataclass(frozen=True)
+class AcceleratorRequest:
+    model: str
+    count: int
+    min_memory_gib: float | None = None
+
+
+@dataclass(frozen=True)
+class InstanceRequest:
+    """Exactly one of ``type`` and ``accelerators`` is set (the schema enforces it)."""
+
+    type: str | None = None
+    accelerators: AcceleratorRequest | None = None
+
+
+@dataclass(frozen=True)
+class Nodes:
+    min: int
+    desired: int
+    max: int
+
+
+@dataclass(frozen=True)
+class Capacity:
+    purchase: Purchase = "on-demand"
+    capacity_reservation_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Image:
+    """A Deep Learning AMI flavour, or a custom AMI with its declared accelerator stack."""
+
+    dlami: str | None = None
+    os: str = DEFAULT_DLAMI_OS
+    ami_id: str | None = None
+    accelerator: str | None = None
+
+
+@dataclass(frozen=True)
+class Container:
+    """A Deep Learning Container by framework and version, or an explicit URI."""
+
+    framework: str | None = None
+    version: str | None = None
+    python: str | None = None
+    uri: str | None = None
+
+
+@dataclass(frozen=True)
+class DataBucket:
+    existing: str | None
+    prefix: str
+
+
+@dataclass(frozen=True)
+class Fsx:
+    deployment_type: str
+    storage_capacity_gib: int
+    throughput_per_tib: int | None
+    import_path: str
+
+    @property
+    def is_persistent(self) -> bool:
+        return self.deployment_type.startswith("PERSISTENT")
+
+
+@dataclass(frozen=True)
+class Storage:
+    root_volume_gib: int
+    data_bucket: DataBucket
+    fsx: Fsx | None = None
+
+
+@dataclass(frozen=True)
+class Network:
+    """A new VPC (``vpc_cidr``) or an existing one (``vpc_id`` with ``subnet_ids``)."""
+
+    vpc_cidr: str | None = DEFAULT_VPC_CIDR
+    vpc_id: str | None = None
+    subnet_ids: tuple[str, ...] = ()
+
+    @property
+    def is_existing(self) -> bool:
+        return self.vpc_id is not None
+
+
+@dataclass(frozen=True)
+class TrainingClusterSpec:
+    region: str
+    availability_zones: tuple[str, ...]
+    instance: InstanceRequest
+    nodes: Nodes
+    capacity: Capacity
+    image: Image
+    container: Container | None
+    storage: Storage
+    network: Network
+    session_manager: bool = True
+
+
+@dataclass(frozen=True)
+class Blueprint:
+    file: str
+    kind: str
+    metadata: Metadata
+    spec: TrainingClusterSpec
+    source_map: SourceMap = field(repr=False, compare=False)
+
+
+def build(document: Mapping, source_map: SourceMap) -> Blueprint:
+    """Turn a schema-valid document into a model, applying every default."""
+    metadata = _metadata(document["metadata"])
+    builders = {"TrainingCluster": _training_cluster}
+    spec = builders[document["kind"]](document["spec"], metadata)
+    return Blueprint(
+        file=source_map.file,
+        kind=document["kind"],
+        metadata=metadata,
+        spec=spec,
+        source_map=source_map,
+    )
+
+
+def _metadata(raw: Mapping) -> Metadata:
+    return Metadata(
+        name=raw["name"],
+        owner=raw["owner"],
+        description=raw.get("description", ""),
+        tags=MappingProxyType(dict(raw.get("tags", {}))),
+        suppress=tuple(Suppression(s["rule"], s["reason"]) for s in raw.get("suppress", ())),
+    )
+
+
+def _training_cluster(raw: Mapping, metadata: Metadata) -> TrainingClusterSpec:
+    return TrainingClusterSpec(
+        region=raw["region"],
+        availability_zones=tuple(raw.get("availability_zones", ())),
+        instance=_instance(raw["instance"]),
+        nodes=_nodes(raw["nodes"]),
+        capacity=Capacity(**raw.get("capacity", {})),
+        image=Image(**raw["image"]),
+        container=Container(**raw["container"]) if "container" in raw else None,
+        storage=_storage(raw.get("storage", {}), metadata),
+        network=_network(raw.get("network", {})),
+        session_manager=raw.get("access", {}).get("session_manager", True),
+    )
+
+
+def _instance(raw: Mapping) -> InstanceRequest:
+    if "accelerators" in raw:
+        acc = raw["accelerators"]
+        return InstanceRequest(
+            accelerators=AcceleratorRequest(acc["type"], acc["count"], acc.get("min_memory_gib"))
+        )
+    return InstanceRequest(type=raw["type"])
+
+
+def _nodes(raw: Mapping) -> Nodes:
+    minimum = raw.get("min", 0)
+    return Nodes(min=minimum, desired=raw.get("desired", minimum), max=raw["max"])
+
+
+def _storage(raw: Mapping, metadata: Metadata) -> Storage:
+    bucket_raw = raw.get("data_bucket", {})
+    bucket = DataBucket(
+        existing=bucket_raw.get("existing"),
+        prefix=bucket_raw.get("prefix", metadata.name).strip("/"),
+    )
+    fsx = None
+    if "fsx" in raw:
+        fsx_raw = raw["fsx"]
+        deployment = fsx_raw.get("deployment_type", DEFAULT_FSX_DEPLOYMENT)
+        default_throughput = (
+            DEFAULT_FSX_THROUGHPUT_PER_TIB if deployment == DEFAULT_FSX_DEPLOYMENT else None
+        )
+        fsx = Fsx(
+            deployment_type=deployment,
+            storage_capacity_gib=fsx_raw["storage_capacity_gib"],
+            throughput_per_tib=fsx_raw.get("throughput_per_tib", default_throughput),
+            import_path=fsx_raw.get("import_path", bucket.prefix).strip("/"),
+        )
+    return Storage(
+        root_volume_gib=raw.get("root_volume_gib", DEFAULT_ROOT_VOLUME_GIB),
+        data_bucket=bucket,
+        fsx=fsx,
+    )
+
+
+def _network(raw: Mapping) -> Network:
+    if "vpc_id" in raw:
+        return Network(vpc_cidr=None, vpc_id=raw["vpc_id"], subnet_ids=tuple(raw["subnet_ids"]))
+    return Network(vpc_cidr=raw.get("vpc_cidr", DEFAULT_VPC_CIDR))
