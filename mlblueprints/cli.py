@@ -1,0 +1,117 @@
+"""The ``mlbp`` command.
+
+Exit codes: 0 valid, 1 invalid blueprint, 2 usage error (bad flags, missing
+path). No subcommand here starts Node or imports aws_cdk.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from mlblueprints import __version__
+from mlblueprints.diagnostics import Level, format_json
+from mlblueprints.pipeline import Report, UsageError, validate_paths
+from mlblueprints.resolve import resolve
+from mlblueprints.rules import ALL_RULES
+from mlblueprints.schema_check import schema_text
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except UsageError as error:
+        print(f"mlbp: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:  # `mlbp schema | head` is fine
+        return EXIT_OK
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mlbp", description="Validate and explain ML compute blueprints.")
+    parser.add_argument("--version", action="version", version=f"mlbp {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    validate = commands.add_parser("validate", help="check blueprints offline (files or folders)")
+    validate.add_argument("paths", nargs="+", metavar="PATH", help="blueprint files, or folders to search for *.yaml/*.yml")
+    validate.add_argument("--format", choices=("text", "json", "github"), default="text")
+    validate.set_defaults(run=_validate)
+
+    show = commands.add_parser("show", help="validate, then print what each blueprint resolves to")
+    show.add_argument("paths", nargs="+", metavar="PATH")
+    show.set_defaults(run=_show)
+
+    schema = commands.add_parser("schema", help="print the blueprint JSON Schema (2020-12)")
+    schema.set_defaults(run=lambda args: _print(schema_text(), end=""))
+
+    rules = commands.add_parser("rules", help="list the semantic rules")
+    rules.set_defaults(run=_rules)
+    return parser
+
+
+def _validate(args) -> int:
+    report = validate_paths(args.paths)
+    if args.format == "json":
+        print(format_json(report.diagnostics))
+    else:
+        for diagnostic in report.diagnostics:
+            print(diagnostic.format_github() if args.format == "github" else diagnostic.format_text())
+        if args.format == "text":
+            print(_summary(report), file=sys.stderr)
+    return EXIT_INVALID if report.has_errors else EXIT_OK
+
+
+def _show(args) -> int:
+    report = validate_paths(args.paths)
+    for diagnostic in report.diagnostics:
+        print(diagnostic.format_text(), file=sys.stderr)
+    if report.has_errors:
+        return EXIT_INVALID
+    for blueprint in report.blueprints:
+        resolved = resolve(blueprint)
+        instance = resolved.instance
+        print(
+            json.dumps(
+                {
+                    "file": blueprint.file,
+                    "stack": blueprint.metadata.stack_name,
+                    "region": blueprint.spec.region,
+                    "instance_type": instance.name,
+                    "accelerators": (
+                        f"{instance.accelerator.count}x {instance.accelerator.model}" if instance.accelerator else None
+                    ),
+                    "on_demand_usd_per_hour": instance.on_demand_usd_per_hour,
+                    "ami_ssm_parameter": resolved.machine_image.ssm_parameter,
+                    "ami_id": resolved.machine_image.ami_id,
+                    "container_uri": resolved.container.uri if resolved.container else None,
+                },
+                indent=2,
+            )
+        )
+    return EXIT_OK
+
+
+def _rules(args) -> int:
+    for rule in sorted(ALL_RULES.values(), key=lambda r: r.id):
+        print(f"{rule.id}  {rule.level.value:<7}  {rule.summary}\n         {rule.source_url}")
+    return EXIT_OK
+
+
+def _summary(report: Report) -> str:
+    errors = sum(d.level is Level.ERROR for d in report.diagnostics)
+    warnings = len(report.diagnostics) - errors
+    return f"{len(report.files)} blueprint(s) checked: {errors} error(s), {warnings} warning(s)"
+
+
+def _print(text: str, end: str = "\n") -> int:
+    sys.stdout.write(text + end)
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,26 @@
+"""Every semantic rule, by id. Ids are stable: never reuse or renumber one."""
+
+from mlblueprints.rules.base import CrossRule, Finding, Rule, RuleContext
+from mlblueprints.rules.capacity import NodeCountOrder, ReservationZone, SpotWithReservation
+from mlblueprints.rules.images import DeepLearningContainerExists
+from mlblueprints.rules.instance import AcceleratorImagePairing, IdleAccelerators, InstanceTypeOffered
+from mlblueprints.rules.naming import UniqueName
+from mlblueprints.rules.network import ZonesMatchRegionAndSubnets
+from mlblueprints.rules.storage import FsxCapacityAndThroughput, FsxSingleZone
+
+BLUEPRINT_RULES: tuple[Rule, ...] = (
+    InstanceTypeOffered(),
+    AcceleratorImagePairing(),
+    DeepLearningContainerExists(),
+    SpotWithReservation(),
+    FsxCapacityAndThroughput(),
+    NodeCountOrder(),
+    ZonesMatchRegionAndSubnets(),
+    FsxSingleZone(),
+    IdleAccelerators(),
+    ReservationZone(),
+)
+CROSS_RULES: tuple[CrossRule, ...] = (UniqueName(),)
+ALL_RULES = {rule.id: rule for rule in (*BLUEPRINT_RULES, *CROSS_RULES)}
+
+__all__ = ["ALL_RULES", "BLUEPRINT_RULES", "CROSS_RULES", "CrossRule", "Finding", "Rule", "RuleContext"]

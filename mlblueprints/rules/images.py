@@ -1,0 +1,43 @@
+"""Rules about the container image."""
+
+from __future__ import annotations
+
+from mlblueprints import images
+from mlblueprints.diagnostics import Level
+from mlblueprints.resolve import accelerator_processor
+from mlblueprints.rules.base import Finding, Rule
+
+
+class DeepLearningContainerExists(Rule):
+    id = "BP103"
+    level = Level.ERROR
+    summary = "The Deep Learning Container framework, version and Python exist for the hardware and region"
+    source_url = "https://github.com/aws/deep-learning-containers/blob/master/available_images.md"
+
+    def check(self, blueprint, context):
+        container = blueprint.spec.container
+        instance = context.instance(blueprint)
+        if container is None or container.uri is not None or instance is None:
+            return
+        if container.framework not in images.dlc_frameworks("training"):
+            yield Finding(
+                ("spec", "container", "framework"),
+                f"no training Deep Learning Container for framework {container.framework!r}",
+                f"known frameworks: {', '.join(images.dlc_frameworks('training'))}",
+            )
+            return
+        try:
+            images.dlc_uri(
+                container.framework,
+                container.version,
+                region=blueprint.spec.region,
+                scope="training",
+                processor=accelerator_processor(instance),
+                python=container.python,
+            )
+        except images.ImageNotFound as missing:
+            yield Finding(
+                ("spec", "container", "version"),
+                str(missing),
+                f"versions of {container.framework}: {', '.join(images.dlc_versions(container.framework, 'training'))}",
+            )
