@@ -1,0 +1,55 @@
+"""Print one line per synthesized stack: name, region, resource count, the compute, the stateful parts.
+
+Usage: python scripts/synth_summary.py cdk.out
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import sys
+from pathlib import Path
+
+STATEFUL = {
+    "AWS::S3::Bucket": "bucket",
+    "AWS::FSx::FileSystem": "FSx",
+    "AWS::KMS::Key": "KMS key",
+    "AWS::Logs::LogGroup": "log group",
+}
+
+
+def summarize(assembly: Path) -> list[str]:
+    manifest = json.loads((assembly / "manifest.json").read_text())
+    lines = []
+    for name, artifact in sorted(manifest["artifacts"].items()):
+        if artifact["type"] != "aws:cloudformation:stack":
+            continue
+        template = json.loads((assembly / artifact["properties"]["templateFile"]).read_text())
+        resources = template.get("Resources", {})
+        kinds = collections.Counter(r["Type"] for r in resources.values())
+        region = artifact["environment"].rsplit("/", 1)[-1]
+        retained = sum(
+            1 for r in resources.values() if r["Type"] in STATEFUL and r.get("DeletionPolicy") == "Retain"
+        )
+        stateful = ", ".join(f"{kinds[t]} {label}" for t, label in STATEFUL.items() if kinds[t])
+        lines.append(
+            f"{artifact['properties'].get('stackName', name)} ({region}): {len(resources)} resources"
+            f"{' | ' + _compute(resources) if _compute(resources) else ''}"
+            f" | stateful: {stateful or 'none'} ({retained} retained on delete)"
+        )
+    return lines
+
+
+def _compute(resources: dict) -> str:
+    for resource in resources.values():
+        if resource["Type"] == "AWS::AutoScaling::AutoScalingGroup":
+            props = resource["Properties"]
+            return f"nodes min/desired/max {props.get('MinSize')}/{props.get('DesiredCapacity', '-')}/{props.get('MaxSize')}"
+    return ""
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit(__doc__.strip().splitlines()[-1])
+    for line in summarize(Path(sys.argv[1])):
+        print(line)
