@@ -19,7 +19,6 @@ DEFAULT_VPC_CIDR = "10.0.0.0/16"
 DEFAULT_ROOT_VOLUME_GIB = 200
 DEFAULT_FSX_DEPLOYMENT = "PERSISTENT_2"
 DEFAULT_FSX_THROUGHPUT_PER_TIB = 250
-DEFAULT_DLAMI_OS = "ubuntu-22.04"
 
 Purchase = Literal["on-demand", "spot"]
 
@@ -73,10 +72,14 @@ class Capacity:
 
 @dataclass(frozen=True)
 class Image:
-    """A Deep Learning AMI flavour, or a custom AMI with its declared accelerator stack."""
+    """A Deep Learning AMI flavour, or a custom AMI with its declared accelerator stack.
+
+    ``os`` None means the flavour's default OS, which is AWS data
+    (mlblueprints/data/dlami.json), not a model default.
+    """
 
     dlami: str | None = None
-    os: str = DEFAULT_DLAMI_OS
+    os: str | None = None
     ami_id: str | None = None
     accelerator: str | None = None
 

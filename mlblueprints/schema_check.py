@@ -194,6 +194,8 @@ def _out_of_range(error, path, source_map):
 
 def _exclusive_choice(error, path, source_map):
     """``maxProperties: 1``, ``not: required`` and ``anyOf`` of requireds: the "one of these" shapes."""
+    if not isinstance(error.instance, dict):
+        return  # `required` ignores non-mappings, so `not: {required}` fails on them; the type error says it all
     if error.validator == "anyOf":
         options = [" and ".join(f"`{k}`" for k in alt.get("required", [])) for alt in error.validator_value]
         message = f"{_field(path)} needs " + ", or ".join(options)

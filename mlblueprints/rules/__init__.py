@@ -2,7 +2,7 @@
 
 from mlblueprints.rules.base import CrossRule, Finding, Rule, RuleContext
 from mlblueprints.rules.capacity import NodeCountOrder, ReservationZone, SpotWithReservation
-from mlblueprints.rules.images import DeepLearningContainerExists
+from mlblueprints.rules.images import DeepLearningAmiExists, DeepLearningContainerExists
 from mlblueprints.rules.instance import AcceleratorImagePairing, IdleAccelerators, InstanceTypeOffered
 from mlblueprints.rules.naming import UniqueName
 from mlblueprints.rules.network import ZonesMatchRegionAndSubnets
@@ -12,6 +12,7 @@ BLUEPRINT_RULES: tuple[Rule, ...] = (
     InstanceTypeOffered(),
     AcceleratorImagePairing(),
     DeepLearningContainerExists(),
+    DeepLearningAmiExists(),
     SpotWithReservation(),
     FsxCapacityAndThroughput(),
     NodeCountOrder(),

@@ -41,3 +41,24 @@ class DeepLearningContainerExists(Rule):
                 str(missing),
                 f"versions of {container.framework}: {', '.join(images.dlc_versions(container.framework, 'training'))}",
             )
+
+
+class DeepLearningAmiExists(Rule):
+    id = "BP111"
+    level = Level.ERROR
+    summary = "The Deep Learning AMI flavour is published for the operating system and CPU architecture"
+    source_url = "https://docs.aws.amazon.com/dlami/latest/devguide/find-dlami-id.html"
+
+    def check(self, blueprint, context):
+        image = blueprint.spec.image
+        instance = context.instance(blueprint)
+        if image.dlami is None or instance is None:
+            return
+        try:
+            images.dlami_parameter(image.dlami, os=image.os, arch=instance.arch)
+        except images.ImageNotFound as missing:
+            yield Finding(
+                ("spec", "image", "os" if image.os else "dlami"),
+                str(missing),
+                "pick one of the listed operating systems, or another flavour",
+            )

@@ -29,9 +29,9 @@ class InstanceTypeOffered(Rule):
             if catalog.exists_anywhere(name):
                 yield Finding(
                     path,
-                    f"{name} is not an accelerated instance type in the mlblueprints catalog",
-                    "TrainingCluster nodes come from the ML families in mlblueprints/data/instances.json "
-                    "(p, g, trn, inf, dl1); pick one of those",
+                    f"{name} is an EC2 type, but not one in the mlblueprints catalog",
+                    "nodes come from the ML and general-purpose types in mlblueprints/data/instances.json "
+                    "(p, g, trn, inf, dl1, m, c, r); pick one of those",
                 )
             else:
                 close = difflib.get_close_matches(name, catalog.names(), n=3, cutoff=0.6)
@@ -73,7 +73,7 @@ class AcceleratorImagePairing(Rule):
     summary = "GPU types run a GPU image, Neuron types (trn, inf) a Neuron image"
     source_url = "https://docs.aws.amazon.com/dlami/latest/devguide/appendix-ami-release-notes.html"
 
-    _STACK_OF_DLAMI = {"base-gpu": "gpu", "pytorch": "gpu", "neuron": "neuron"}
+    _STACK_OF_DLAMI = {"base-gpu": "gpu", "pytorch": "gpu", "neuron": "neuron", "neuron-base": "neuron"}
 
     def check(self, blueprint, context):
         instance = context.instance(blueprint)
@@ -97,7 +97,7 @@ class AcceleratorImagePairing(Rule):
         else:
             have, path = image.accelerator, ("spec", "image", "accelerator")
         if have != needed:
-            flavours = "neuron" if needed == "neuron" else "base-gpu or pytorch"
+            flavours = "neuron or neuron-base" if needed == "neuron" else "base-gpu or pytorch"
             yield Finding(
                 path,
                 f"{instance.name} needs a {needed.upper() if needed == 'gpu' else 'Neuron'} image, "

@@ -10,7 +10,7 @@ PATH = "spec.instance.type"
     [
         pytest.param({}, [], id="offered"),
         pytest.param({"spec": {"instance": {"type": "g5.2xlarg"}}}, [("BP101", PATH)], id="typo"),
-        pytest.param({"spec": {"instance": {"type": "m5.large"}}}, [("BP101", PATH)], id="exists-but-not-accelerated"),
+        pytest.param({"spec": {"instance": {"type": "t3.micro"}}}, [("BP101", PATH)], id="exists-but-not-in-catalog"),
         pytest.param(
             {"spec": {"region": "af-south-1", "instance": {"type": "p5.48xlarge"}}},
             [("BP101", PATH)],

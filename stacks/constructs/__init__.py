@@ -1,0 +1,1 @@
+"""One construct per concern, assembled by the stacks in a fixed order."""

@@ -1,0 +1,163 @@
+"""Who may talk to the nodes and what the nodes may do.
+
+* A customer-managed KMS key (rotated, retained) encrypts the data bucket and a
+  persistent FSx file system.
+* The node security group admits nothing from outside: only all traffic from
+  itself, which NCCL over TCP and EFA's SRD need between nodes (a 0.0.0.0/0 rule
+  does not authorise EFA traffic; EC2 User Guide, "Get started with EFA",
+  security group step). There is no SSH rule: people arrive through Session
+  Manager, which needs no inbound port.
+* The instance role can read and write only its own bucket prefix, use its own
+  key, and pull only the training container's repository.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aws_cdk import RemovalPolicy, Stack
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+from mlblueprints.resolve import ContainerImage
+from stacks.nag import Waiver, waive
+
+SSM_MANAGED_POLICY = "AmazonSSMManagedInstanceCore"
+
+#: Read-only image pull (ECR "Private repository policy examples": pulling images).
+ECR_PULL_ACTIONS = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
+OBJECT_ACTIONS = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
+#: What S3 needs from a node to read and write SSE-KMS objects (S3 User Guide, "Using SSE-KMS").
+KEY_ACTIONS = ["kms:Decrypt", "kms:GenerateDataKey"]
+
+
+@dataclass(frozen=True)
+class SecurityProps:
+    vpc: ec2.IVpc
+    blueprint_name: str
+    session_manager: bool
+    container: ContainerImage | None
+
+
+class Security(Construct):
+    """Exposes ``key``, ``node_security_group`` and ``node_role``."""
+
+    key: kms.Key
+    node_security_group: ec2.SecurityGroup
+    node_role: iam.Role
+
+    def __init__(self, scope: Construct, construct_id: str, *, props: SecurityProps) -> None:
+        super().__init__(scope, construct_id)
+        self.key = kms.Key(
+            self,
+            "DataKey",
+            description=f"mlblueprints {props.blueprint_name}: data bucket and FSx for Lustre",
+            enable_key_rotation=True,
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        self.node_security_group = _node_security_group(self, props)
+        self.node_role = iam.Role(
+            self,
+            "NodeRole",
+            assumed_by=iam.ServicePrincipal("ec2.amazonaws.com"),
+            description=f"mlblueprints {props.blueprint_name}: training nodes",
+        )
+        if props.session_manager:
+            self.node_role.add_managed_policy(iam.ManagedPolicy.from_aws_managed_policy_name(SSM_MANAGED_POLICY))
+            waive(
+                self.node_role,
+                Waiver(
+                    "AwsSolutions-IAM4",
+                    "Session Manager is the only access path to the nodes (no SSH, no inbound ports); "
+                    "this AWS-managed policy is the documented minimum for the SSM agent.",
+                    (f"Policy::arn:<AWS::Partition>:iam::aws:policy/{SSM_MANAGED_POLICY}",),
+                ),
+            )
+        if props.container is not None:
+            self._allow_image_pull(props.container)
+
+    def allow_data_access(self, *, bucket: s3.IBucket, prefix: str) -> None:
+        """Read/write under ``prefix`` of ``bucket`` only, and use the data key for it."""
+        objects = bucket.arn_for_objects(f"{prefix}/*")
+        policy = iam.Policy(
+            self,
+            "DataAccessPolicy",
+            statements=[
+                iam.PolicyStatement(
+                    sid="ListOwnPrefix",
+                    actions=["s3:ListBucket"],
+                    resources=[bucket.bucket_arn],
+                    conditions={"StringLike": {"s3:prefix": [prefix, f"{prefix}/*"]}},
+                ),
+                iam.PolicyStatement(sid="ReadWriteOwnPrefix", actions=OBJECT_ACTIONS, resources=[objects]),
+                iam.PolicyStatement(sid="UseDataKey", actions=KEY_ACTIONS, resources=[self.key.key_arn]),
+            ],
+        )
+        policy.attach_to_role(self.node_role)
+        waive(
+            policy,
+            Waiver(
+                "AwsSolutions-IAM5",
+                "Training jobs write checkpoints and read shards under their own prefix; object keys are not "
+                "known in advance, so the grant is every object under that one prefix and nothing else.",
+                (_object_finding(bucket, prefix),),
+            ),
+        )
+
+    def _allow_image_pull(self, container: ContainerImage) -> None:
+        if container.repository_arn is None:
+            return  # a public registry outside ECR needs no IAM
+        iam.Policy(
+            self,
+            "ImagePullPolicy",
+            statements=[
+                iam.PolicyStatement(
+                    sid="PullTrainingImage", actions=ECR_PULL_ACTIONS, resources=[container.repository_arn]
+                )
+            ],
+        ).attach_to_role(self.node_role)
+        # Kept in its own policy so the wildcard waiver below can cover nothing else.
+        token = iam.Policy(
+            self,
+            "RegistryLoginPolicy",
+            statements=[
+                iam.PolicyStatement(sid="RegistryLogin", actions=["ecr:GetAuthorizationToken"], resources=["*"])
+            ],
+        )
+        token.attach_to_role(self.node_role)
+        waive(
+            token,
+            Waiver(
+                "AwsSolutions-IAM5",
+                "ecr:GetAuthorizationToken has no resource-level permissions (Service Authorization Reference, "
+                "Amazon ECR); nodes need it for `docker login` before pulling the one training image.",
+                ("Resource::*",),
+            ),
+        )
+
+
+def _node_security_group(scope: Construct, props: SecurityProps) -> ec2.SecurityGroup:
+    group = ec2.SecurityGroup(
+        scope,
+        "NodeSecurityGroup",
+        vpc=props.vpc,
+        description=f"mlblueprints {props.blueprint_name}: training nodes (node-to-node only, no inbound from outside)",
+        allow_all_outbound=False,
+    )
+    group.add_ingress_rule(group, ec2.Port.all_traffic(), "NCCL and EFA between nodes of this cluster")
+    # EFA also needs the matching egress rule to the group itself.
+    group.add_egress_rule(group, ec2.Port.all_traffic(), "NCCL and EFA between nodes of this cluster")
+    group.add_egress_rule(ec2.Peer.any_ipv4(), ec2.Port.tcp(443), "HTTPS: ECR, S3, SSM, package and model hubs")
+    group.add_egress_rule(ec2.Peer.any_ipv4(), ec2.Port.tcp(80), "HTTP: Ubuntu and Amazon Linux package mirrors")
+    return group
+
+
+def _object_finding(bucket: s3.IBucket, prefix: str) -> str:
+    """The IAM5 finding cdk-nag reports for ``<bucket ARN>/<prefix>/*``."""
+    default_child = bucket.node.default_child
+    if default_child is not None:  # a bucket this stack owns: cdk-nag prints <LogicalId.Arn>
+        return f"Resource::<{Stack.of(bucket).get_logical_id(default_child)}.Arn>/{prefix}/*"
+    return f"Resource::arn:<AWS::Partition>:s3:::{bucket.bucket_name}/{prefix}/*"

@@ -1,0 +1,220 @@
+"""Where training data and checkpoints live, and where access logs go.
+
+Everything that holds data is retained when the stack is deleted or a resource
+is replaced (``RemovalPolicy.RETAIN`` renders DeletionPolicy and
+UpdateReplacePolicy ``Retain``): losing a dataset or a week of checkpoints to a
+``cdk destroy`` costs more than the storage.
+
+* An access-logs bucket (SSE-S3, which S3 server access logging and VPC flow
+  logs can write to) is created when something here logs into it.
+* The data bucket is new (SSE-KMS with a bucket key to cut KMS request costs,
+  versioned, TLS only, no public access) or an existing bucket by name.
+* FSx for Lustre, when asked for, sits in the first node subnet and is linked to
+  ``s3://<bucket>/<import_path>``: through a data repository association on
+  PERSISTENT_2, through the file system's ImportPath/ExportPath otherwise
+  (CreateFileSystemLustreConfiguration: those fields are not supported on
+  PERSISTENT_2, and DRAs started there).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aws_cdk import CfnOutput, Duration, RemovalPolicy, Stack
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_fsx as fsx
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+from mlblueprints import model
+from stacks.nag import Waiver, waive
+
+#: Where the linked bucket prefix appears inside the Lustre file system (mounted at /fsx).
+FSX_LINK_PATH = "/data"
+#: Lustre's LNet port and the range its servers answer from (FSx for Lustre User Guide,
+#: "File system access control with Amazon VPC").
+LUSTRE_PORTS = (ec2.Port.tcp(988), ec2.Port.tcp_range(1018, 1023))
+#: Current Lustre; DRAs need 2.12 or later.
+LUSTRE_VERSION = "2.15"
+S3_EVENTS = ["NEW", "CHANGED", "DELETED"]
+#: Abandoned multipart uploads (killed jobs mid-checkpoint) and superseded checkpoint
+#: versions are billed like live data; versioning protects against overwrite, not forever.
+INCOMPLETE_UPLOAD_DAYS = 7
+NONCURRENT_VERSION_DAYS = 30
+#: FSx reads and writes a linked SSE-KMS bucket through this service-linked role family
+#: (FSx for Lustre User Guide, "Working with server-side encrypted Amazon S3 buckets").
+FSX_S3_ROLE = "role/aws-service-role/s3.data-source.lustre.fsx.amazonaws.com/AWSServiceRoleForFSxS3Access_*"
+
+
+@dataclass(frozen=True)
+class StorageProps:
+    storage: model.Storage
+    key: kms.IKey
+    vpc: ec2.IVpc
+    node_subnets: ec2.SubnetSelection
+    node_security_group: ec2.SecurityGroup
+    #: Whether another construct (flow logs of a new VPC) writes into the access-logs bucket.
+    needs_log_bucket: bool
+
+
+class Storage(Construct):
+    """Exposes ``bucket``, ``prefix``, ``logs_bucket`` (or None) and ``file_system`` (or None)."""
+
+    bucket: s3.IBucket
+    prefix: str
+    logs_bucket: s3.Bucket | None
+    file_system: fsx.CfnFileSystem | None
+
+    def __init__(self, scope: Construct, construct_id: str, *, props: StorageProps) -> None:
+        super().__init__(scope, construct_id)
+        spec = props.storage
+        self.prefix = spec.data_bucket.prefix
+        new_bucket = spec.data_bucket.existing is None
+        self.logs_bucket = _logs_bucket(self) if new_bucket or props.needs_log_bucket else None
+        if new_bucket:
+            self.bucket = _data_bucket(self, props.key, self.logs_bucket)
+        else:
+            self.bucket = s3.Bucket.from_bucket_name(self, "DataBucket", spec.data_bucket.existing)
+        CfnOutput(self, "DataBucketName", value=self.bucket.bucket_name, description="Training data and checkpoints")
+        CfnOutput(self, "DataPrefix", value=f"s3://{self.bucket.bucket_name}/{self.prefix}/",
+                  description="The only prefix nodes can read and write")
+        self.file_system = None
+        if spec.fsx is not None:
+            self.file_system = self._lustre(props, spec.fsx, new_bucket)
+
+    def _lustre(self, props: StorageProps, spec: model.Fsx, new_bucket: bool) -> fsx.CfnFileSystem:
+        group = ec2.SecurityGroup(
+            self,
+            "FileSystemSecurityGroup",
+            vpc=props.vpc,
+            description="FSx for Lustre: Lustre ports from the training nodes and between file servers",
+            allow_all_outbound=True,
+        )
+        for port in LUSTRE_PORTS:
+            group.add_ingress_rule(props.node_security_group, port, "Lustre from training nodes")
+            group.add_ingress_rule(group, port, "Lustre between file servers")
+            props.node_security_group.add_egress_rule(group, port, "Lustre to FSx")
+
+        linked = f"s3://{self.bucket.bucket_name}/{spec.import_path}"
+        uses_association = spec.deployment_type == "PERSISTENT_2"
+        lustre = fsx.CfnFileSystem.LustreConfigurationProperty(
+            deployment_type=spec.deployment_type,
+            per_unit_storage_throughput=spec.throughput_per_tib if spec.is_persistent else None,
+            data_compression_type="LZ4",  # checkpoints and text shards compress; costs no throughput
+            import_path=None if uses_association else linked,
+            export_path=None if uses_association else linked,
+            auto_import_policy=None if uses_association else "NEW_CHANGED_DELETED",
+        )
+        subnet = props.vpc.select_subnets(props.node_subnets).subnets[0]
+        file_system = fsx.CfnFileSystem(
+            self,
+            "FileSystem",
+            file_system_type="LUSTRE",
+            file_system_type_version=LUSTRE_VERSION if uses_association else None,
+            storage_capacity=spec.storage_capacity_gib,
+            subnet_ids=[subnet.subnet_id],
+            security_group_ids=[group.security_group_id],
+            # Scratch file systems are encrypted with keys FSx owns; a CMK is persistent-only.
+            kms_key_id=props.key.key_id if spec.is_persistent else None,
+            lustre_configuration=lustre,
+        )
+        file_system.apply_removal_policy(RemovalPolicy.RETAIN)
+        if new_bucket:
+            _allow_fsx_to_use_key(props.key, self.bucket)
+
+        if uses_association:
+            fsx.CfnDataRepositoryAssociation(
+                self,
+                "DataRepositoryAssociation",
+                file_system_id=file_system.ref,
+                file_system_path=FSX_LINK_PATH,
+                data_repository_path=f"{linked}/",
+                batch_import_meta_data_on_create=True,
+                s3=fsx.CfnDataRepositoryAssociation.S3Property(
+                    auto_import_policy=fsx.CfnDataRepositoryAssociation.AutoImportPolicyProperty(events=S3_EVENTS),
+                    auto_export_policy=fsx.CfnDataRepositoryAssociation.AutoExportPolicyProperty(events=S3_EVENTS),
+                ),
+            )
+        CfnOutput(self, "FsxFileSystemId", value=file_system.ref)
+        CfnOutput(self, "FsxDnsName", value=file_system.attr_dns_name)
+        CfnOutput(self, "FsxMountName", value=file_system.attr_lustre_mount_name)
+        return file_system
+
+
+def _logs_bucket(scope: Construct) -> s3.Bucket:
+    bucket = s3.Bucket(
+        scope,
+        "AccessLogsBucket",
+        # Server access logging and flow-log delivery write with SSE-S3 only.
+        encryption=s3.BucketEncryption.S3_MANAGED,
+        enforce_ssl=True,
+        minimum_tls_version=1.2,
+        block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+        # ACLs off; log delivery is granted by bucket policy (S3 User Guide, "Enabling server access logging").
+        object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+        removal_policy=RemovalPolicy.RETAIN,
+    )
+    waive(
+        bucket,
+        Waiver(
+            "AwsSolutions-S1",
+            "This is the access-log destination for the data bucket and VPC flow logs; logging it into "
+            "itself would loop and a second log bucket would only move the finding.",
+        ),
+        children=False,
+    )
+    return bucket
+
+
+def _data_bucket(scope: Construct, key: kms.IKey, logs: s3.IBucket) -> s3.Bucket:
+    return s3.Bucket(
+        scope,
+        "DataBucket",
+        encryption=s3.BucketEncryption.KMS,
+        encryption_key=key,
+        bucket_key_enabled=True,
+        versioned=True,
+        enforce_ssl=True,
+        minimum_tls_version=1.2,
+        block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+        object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+        server_access_logs_bucket=logs,
+        server_access_logs_prefix="data-bucket/",
+        lifecycle_rules=[
+            s3.LifecycleRule(
+                id="TrimAbandonedUploadsAndOldVersions",
+                abort_incomplete_multipart_upload_after=Duration.days(INCOMPLETE_UPLOAD_DAYS),
+                noncurrent_version_expiration=Duration.days(NONCURRENT_VERSION_DAYS),
+            )
+        ],
+        removal_policy=RemovalPolicy.RETAIN,
+    )
+
+
+def _allow_fsx_to_use_key(key: kms.IKey, bucket: s3.IBucket) -> None:
+    """Let FSx's S3 service-linked role use the bucket's key for import and export.
+
+    The documented statement names the role of one file system, whose id does not
+    exist until the file system (which uses this key) is created; matching the
+    role family by ``aws:PrincipalArn`` in this account avoids that cycle.
+    """
+    stack = Stack.of(key)
+    key.add_to_resource_policy(
+        iam.PolicyStatement(
+            sid="AllowFsxLinkedBucketThroughS3",
+            principals=[iam.AnyPrincipal()],
+            actions=["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+            resources=["*"],
+            conditions={
+                "ArnLike": {"aws:PrincipalArn": f"arn:{stack.partition}:iam::{stack.account}:{FSX_S3_ROLE}"},
+                "StringEquals": {
+                    "kms:CallerAccount": stack.account,
+                    "kms:ViaService": f"s3.{stack.region}.{stack.url_suffix}",
+                    # With an S3 bucket key the context is the bucket ARN, not the object ARN.
+                    "kms:EncryptionContext:aws:s3:arn": bucket.bucket_arn,
+                },
+            },
+        )
+    )

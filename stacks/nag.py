@@ -1,0 +1,56 @@
+"""cdk-nag wiring and the one way to suppress a finding: next to its construct, with a reason.
+
+We pin cdk-nag 2.x, whose API is ``Aspects.of(app).add(AwsSolutionsChecks())`` and
+``NagSuppressions``; 3.x moved to ``Validations`` with acknowledgements.
+Suppressions are data (rule, reason, the exact findings they cover) so that a
+reviewer reads every exception in the construct that causes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aws_cdk import Aspects
+from cdk_nag import AwsSolutionsChecks, NagPackSuppression, NagSuppressions
+from constructs import IConstruct
+
+#: Reasons shorter than this are not reasons.
+MIN_REASON = 20
+
+
+@dataclass(frozen=True)
+class Waiver:
+    """One cdk-nag rule knowingly not met here.
+
+    ``applies_to`` names the exact findings (for example ``Resource::*`` or
+    ``Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore``)
+    for rules that report several; an empty tuple waives the whole rule, which
+    we allow only for rules that report once per resource.
+    """
+
+    rule: str
+    reason: str
+    applies_to: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.rule.startswith("AwsSolutions-"):
+            raise ValueError(f"{self.rule}: only AwsSolutions rules are checked")
+        if len(self.reason) < MIN_REASON:
+            raise ValueError(f"{self.rule}: the reason must explain the exception")
+
+    def to_cdk_nag(self) -> NagPackSuppression:
+        if self.applies_to:
+            return NagPackSuppression(id=self.rule, reason=self.reason, applies_to=list(self.applies_to))
+        return NagPackSuppression(id=self.rule, reason=self.reason)
+
+
+def waive(construct: IConstruct, *waivers: Waiver, children: bool = True) -> None:
+    """Attach waivers to ``construct`` (and, by default, the resources it owns)."""
+    NagSuppressions.add_resource_suppressions(
+        construct, [w.to_cdk_nag() for w in waivers], apply_to_children=children
+    )
+
+
+def add_checks(scope: IConstruct) -> None:
+    """Run the AwsSolutions pack over every stack under ``scope``; findings become errors and warnings."""
+    Aspects.of(scope).add(AwsSolutionsChecks(verbose=True))
