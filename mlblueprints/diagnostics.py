@@ -58,6 +58,14 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+def dotted(path) -> str:
+    """A JSON path as people write it: ``("spec", "zones", 0)`` -> ``spec.zones[0]``."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
 def format_json(diagnostics: list[Diagnostic]) -> str:
     return json.dumps([d.as_dict() for d in diagnostics], indent=2)
 

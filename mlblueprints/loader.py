@@ -31,7 +31,7 @@ from yaml.events import (
     SequenceStartEvent,
 )
 
-from mlblueprints.diagnostics import Diagnostic, Level
+from mlblueprints.diagnostics import Diagnostic, Level, dotted
 
 Path = tuple[str | int, ...]
 
@@ -43,6 +43,8 @@ MAX_BYTES = 1024 * 1024
 # room and keeps the recursive walkers that run after us (jsonschema, the model) far
 # from Python's recursion limit; a `[[[[...` file is refused after 32 events.
 MAX_DEPTH = 32
+#: Reading stops after this many problems, so a file of 200,000 aliases costs milliseconds, not seconds.
+MAX_PROBLEMS = 100
 
 # libyaml is about ten times faster; the pure-Python parser emits the same events.
 _Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -80,13 +82,17 @@ _MISSING = object()
 
 # libyaml's syntax messages name the symptom; these say what usually caused it.
 _SYNTAX_HINTS = (
-    ("mapping values are not allowed", "a plain value cannot contain ': '; quote the value, or indent the line under its key"),
+    ("mapping values are not allowed",
+     "a plain value cannot contain ': '; quote the value, or indent the line under its key"),
     ("cannot start any token", "characters such as @ and ` are reserved in YAML; quote the value"),
-    ("did not find expected key", "keys of one mapping must start in the same column; check this line's indentation"),
-    ("did not find expected '-' indicator", "a list and a mapping cannot share one indentation level; check the indentation"),
+    ("did not find expected key",
+     "keys of one mapping must start in the same column; check this line's indentation"),
+    ("did not find expected '-' indicator",
+     "a list and a mapping cannot share one indentation level; check the indentation"),
     ("tag", "tags are not allowed in blueprints; remove the `!...` prefix"),
     ("unexpected end of stream", "close the quote or bracket that was opened where the message says"),
-    ("unknown escape character", "inside double quotes a backslash starts an escape; use single quotes, or write \\\\"),
+    ("unknown escape character",
+     "inside double quotes a backslash starts an escape; use single quotes, or write \\\\"),
 )
 _DEFAULT_SYNTAX_HINT = "check the indentation and the quoting at this position"
 
@@ -218,14 +224,6 @@ def _position(text: str, index: int) -> tuple[int, int]:
 
 def _error(file: str, line: int, col: int, code: str, message: str, hint: str, path: str = "") -> Diagnostic:
     return Diagnostic(file, line, col, code, Level.ERROR, message, hint, path)
-
-
-def _dotted(path: Path) -> str:
-    """Same format as schema_check.dotted, which imports this module."""
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
 
 
 def _number(text: str):
@@ -413,7 +411,9 @@ class _Composer:
             self._report(
                 "BP008", _position_of(event),
                 f"key {event.value!r} is read as {_describe(key)}, not a string",
-                f'quote the key ("{event.value}": ...); blueprint keys are strings',
+                f'quote the key ("{event.value}": ...); blueprint keys are strings'
+                if event.value
+                else "write a key before the ':'",
                 top.path,
             )
             top.key = _DROP
@@ -435,20 +435,14 @@ class _Composer:
 
     def _open(self, event, container) -> None:
         path, record, as_key = self._slot()
-        position = _position_of(event)
         if len(self.stack) >= MAX_DEPTH:
-            self._report(
-                "BP010", position,
-                f"nesting is deeper than {MAX_DEPTH} levels",
-                f"flatten the structure; blueprints nest at most {MAX_DEPTH} levels",
-                path,
-            )
+            self._too_deep(_position_of(event), path)
             raise _Stop(fatal=True)
         if event.anchor is not None or event.tag is not None:
             self._properties(event, path)
         if as_key:
             self._report(
-                "BP008", position,
+                "BP008", _position_of(event),
                 f"key is {'a mapping' if container.__class__ is dict else 'a list'}, not a string",
                 "use a plain string key; mappings and lists cannot be keys in a blueprint",
                 path,
@@ -456,6 +450,14 @@ class _Composer:
         elif record:
             self.nodes[path] = event
         self.stack.append(_Frame(container, path, not record, as_key))
+
+    def _too_deep(self, position: tuple[int, int], path: Path) -> None:
+        self._report(
+            "BP010", position,
+            f"nesting is deeper than {MAX_DEPTH} levels",
+            f"flatten the structure; blueprints nest at most {MAX_DEPTH} levels",
+            path,
+        )
 
     def _alias(self, event: AliasEvent) -> None:
         path, record, as_key = self._slot()
@@ -499,16 +501,22 @@ class _Composer:
         """Positions of the anchor and the tag of one node, which marks do not give apart."""
         first = self._index(mark)
         second = _PROPERTY.match(self.text, first).end()
-        first_at = (mark.line + 1, mark.column + 1)
-        line = bisect.bisect_right(self.line_starts, second)
-        second_at = (line, second - self.line_starts[line - 1] + 1)
+        first_at = self._line_col(first)
+        second_at = self._line_col(second)
         return (first_at, second_at) if self.text[first] == "&" else (second_at, first_at)
 
     def _index(self, mark) -> int:
-        """Offset of a mark in the text; computed only on the rare paths that need it."""
+        """Offset of a mark in the text, at most its end: at the end of a file without a
+        final newline libyaml puts its mark on a line that is not there."""
         if self.line_starts is None:
             self.line_starts = [0] + [match.end() for match in _BREAK.finditer(self.text)]
-        return self.line_starts[mark.line] + mark.column
+        if mark.line >= len(self.line_starts):
+            return len(self.text)
+        return min(self.line_starts[mark.line] + mark.column, len(self.text))
+
+    def _line_col(self, index: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.line_starts, index)
+        return line, index - self.line_starts[line - 1] + 1
 
     def _second_document(self, event: DocumentStartEvent) -> None:
         self._report(
@@ -521,17 +529,24 @@ class _Composer:
 
     def _syntax_error(self, error: yaml.YAMLError) -> None:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        line, col = self._line_col(self._index(mark)) if mark is not None else (1, 1)
         problem = getattr(error, "problem", None) or str(error)
+        path = self.stack[-1].path if self.stack else ()
+        if "maximum nesting depth" in problem:
+            # libyaml's own limit (1000 levels), met while it scans ahead for a key
+            # before handing us a single event of the nest.
+            self._too_deep((line, col), path)
+            return
         message = f"YAML syntax error: {problem}"
         context = getattr(error, "context", None)
         context_mark = getattr(error, "context_mark", None)
-        if context and context_mark is not None and (context_mark.line, context_mark.column) != (line - 1, col - 1):
-            message += f" ({context} at line {context_mark.line + 1}, column {context_mark.column + 1})"
+        if context and context_mark is not None:
+            context_line, context_col = self._line_col(self._index(context_mark))
+            if (context_line, context_col) != (line, col):
+                message += f" ({context} at line {context_line}, column {context_col})"
         hint = next((hint for marker, hint in _SYNTAX_HINTS if marker in problem), _DEFAULT_SYNTAX_HINT)
         if mark is not None and self.text.startswith("\t", self._index(mark)):
             hint = "indent with spaces; YAML does not allow tabs in indentation"
-        path = self.stack[-1].path if self.stack else ()
         self._report("BP004", (line, col), message, hint, path)
 
     def _root_mapping(self) -> dict | None:
@@ -549,4 +564,11 @@ class _Composer:
         return None
 
     def _report(self, code: str, position: tuple[int, int], message: str, hint: str, path: Path) -> None:
-        self.diagnostics.append(_error(self.file, position[0], position[1], code, message, hint, _dotted(path)))
+        line, col = position
+        self.diagnostics.append(_error(self.file, line, col, code, message, hint, dotted(path)))
+        if len(self.diagnostics) == MAX_PROBLEMS:
+            self.diagnostics.append(
+                _error(self.file, line, col, "BP012", f"stopped after {MAX_PROBLEMS} problems",
+                       "fix these first; a hostile file should not cost unbounded time", dotted(path))
+            )
+            raise _Stop(fatal=True)

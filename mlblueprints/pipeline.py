@@ -14,10 +14,10 @@ from typing import Iterable, Sequence
 
 from mlblueprints import model
 from mlblueprints.catalog import load_catalog
-from mlblueprints.diagnostics import Diagnostic, Level, has_errors
+from mlblueprints.diagnostics import Diagnostic, Level, dotted, has_errors
 from mlblueprints.loader import LoadedDocument, SourceMap, load_file
 from mlblueprints.rules import ALL_RULES, BLUEPRINT_RULES, CROSS_RULES, Finding, RuleContext
-from mlblueprints.schema_check import check_schema, dotted
+from mlblueprints.schema_check import check_schema
 
 BLUEPRINT_SUFFIXES = (".yaml", ".yml")
 

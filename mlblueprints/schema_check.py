@@ -14,7 +14,7 @@ from typing import Any, Iterator
 
 import jsonschema
 
-from mlblueprints.diagnostics import Diagnostic, Level
+from mlblueprints.diagnostics import Diagnostic, Level, dotted
 from mlblueprints.loader import SourceMap
 
 SCHEMA_RESOURCE = "blueprint.schema.json"
@@ -48,14 +48,6 @@ def _validator() -> jsonschema.Draft202012Validator:
     schema = json.loads(schema_text())
     jsonschema.Draft202012Validator.check_schema(schema)
     return jsonschema.Draft202012Validator(schema)
-
-
-def dotted(path) -> str:
-    """``("spec", "zones", 0)`` -> ``spec.zones[0]``."""
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
 
 
 def check_schema(document: Any, source_map: SourceMap) -> list[Diagnostic]:
