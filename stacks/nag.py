@@ -16,6 +16,8 @@ from constructs import IConstruct
 
 #: Reasons shorter than this are not reasons.
 MIN_REASON = 20
+#: cdk-nag reports a rule that crashed on a resource under this id, naming the rule as the finding.
+VALIDATION_FAILURE = "CdkNagValidationFailure"
 
 
 @dataclass(frozen=True)
@@ -33,8 +35,10 @@ class Waiver:
     applies_to: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        if not self.rule.startswith("AwsSolutions-"):
+        if not self.rule.startswith("AwsSolutions-") and self.rule != VALIDATION_FAILURE:
             raise ValueError(f"{self.rule}: only AwsSolutions rules are checked")
+        if self.rule == VALIDATION_FAILURE and not self.applies_to:
+            raise ValueError(f"{self.rule}: name the rule that could not run in applies_to")
         if len(self.reason) < MIN_REASON:
             raise ValueError(f"{self.rule}: the reason must explain the exception")
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from aws_cdk import Annotations
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
@@ -21,6 +22,8 @@ from mlblueprints import model
 PUBLIC_SUBNET_MASK = 28
 #: Without explicit zones CDK spreads over this many (deploy-time ``Fn::GetAZs``, no lookup).
 DEFAULT_ZONE_COUNT = 2
+#: Imported subnets without route table ids; only route and endpoint wiring would need them.
+NO_ROUTE_TABLE_WARNING = "@aws-cdk/aws-ec2:noSubnetRouteTableId"
 
 
 @dataclass(frozen=True)
@@ -31,26 +34,24 @@ class NetworkProps:
 
 
 class Network(Construct):
-    """Exposes ``vpc`` and ``node_subnets`` (the private subnets nodes and FSx may use)."""
+    """Exposes ``vpc``, ``node_subnets`` (private, in the blueprint's zones) and ``first_node_subnet``."""
 
     vpc: ec2.IVpc
     node_subnets: ec2.SubnetSelection
+    first_node_subnet: ec2.ISubnet
     is_new: bool
 
     def __init__(self, scope: Construct, construct_id: str, *, props: NetworkProps) -> None:
         super().__init__(scope, construct_id)
         self.is_new = not props.network.is_existing
         self.vpc = _existing_vpc(self, props) if props.network.is_existing else _new_vpc(self, props)
-        selection = ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS)
-        if props.network.is_existing:
-            # Imported subnets are typed PRIVATE_WITH_EGRESS by from_vpc_attributes.
-            selection = ec2.SubnetSelection(subnets=self.vpc.private_subnets)
-        elif props.availability_zones:
-            selection = ec2.SubnetSelection(
-                subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS,
-                availability_zones=list(props.availability_zones),
-            )
-        self.node_subnets = selection
+        # Imported subnets are private (PRIVATE_WITH_EGRESS) by from_vpc_attributes.
+        selected = self.vpc.select_subnets(
+            subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS,
+            availability_zones=list(props.availability_zones) or None,
+        ).subnets
+        self.node_subnets = ec2.SubnetSelection(subnets=selected)
+        self.first_node_subnet = selected[0]
 
     def log_flows_to(self, bucket: s3.IBucket) -> None:
         """Record all accepted and rejected flows of a new VPC into ``bucket`` (an existing VPC is its owner's)."""
@@ -74,6 +75,9 @@ def _new_vpc(scope: Construct, props: NetworkProps) -> ec2.Vpc:
         availability_zones=zones or None,
         max_azs=None if zones else DEFAULT_ZONE_COUNT,
         nat_gateways=1,
+        # Strip the default security group's rules (Security Hub EC2.2); also a cdk.json flag,
+        # stated here so the construct does not depend on the app's context.
+        restrict_default_security_group=True,
         subnet_configuration=[
             ec2.SubnetConfiguration(
                 name="Public", subnet_type=ec2.SubnetType.PUBLIC, cidr_mask=PUBLIC_SUBNET_MASK
@@ -87,10 +91,14 @@ def _new_vpc(scope: Construct, props: NetworkProps) -> ec2.Vpc:
 
 def _existing_vpc(scope: Construct, props: NetworkProps) -> ec2.IVpc:
     # BP108 guarantees one subnet per zone, in zone order.
-    return ec2.Vpc.from_vpc_attributes(
+    vpc = ec2.Vpc.from_vpc_attributes(
         scope,
         "Vpc",
         vpc_id=props.network.vpc_id,
         availability_zones=list(props.availability_zones),
         private_subnet_ids=list(props.network.subnet_ids),
     )
+    Annotations.of(vpc).acknowledge_warning(
+        NO_ROUTE_TABLE_WARNING, "nothing here adds routes or endpoints to a VPC this stack does not own"
+    )
+    return vpc

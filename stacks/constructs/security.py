@@ -1,12 +1,13 @@
 """Who may talk to the nodes and what the nodes may do.
 
-* A customer-managed KMS key (rotated, retained) encrypts the data bucket and a
-  persistent FSx file system.
+* A customer-managed KMS key (rotated, retained) encrypts the data bucket, a
+  persistent FSx file system and the node-events topic.
 * The node security group admits nothing from outside: only all traffic from
   itself, which NCCL over TCP and EFA's SRD need between nodes (a 0.0.0.0/0 rule
   does not authorise EFA traffic; EC2 User Guide, "Get started with EFA",
   security group step). There is no SSH rule: people arrive through Session
-  Manager, which needs no inbound port.
+  Manager, which needs no inbound port. Egress is the same self rule plus HTTPS
+  and HTTP (registries, S3, SSM, package mirrors); Storage adds Lustre to FSx.
 * The instance role can read and write only its own bucket prefix, use its own
   key, and pull only the training container's repository.
 """
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aws_cdk import RemovalPolicy, Stack
+from aws_cdk import RemovalPolicy, Stack, Token
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -54,7 +55,7 @@ class Security(Construct):
         self.key = kms.Key(
             self,
             "DataKey",
-            description=f"mlblueprints {props.blueprint_name}: data bucket and FSx for Lustre",
+            description=f"mlblueprints {props.blueprint_name}: data bucket, FSx for Lustre, node events",
             enable_key_rotation=True,
             removal_policy=RemovalPolicy.RETAIN,
         )
@@ -157,7 +158,10 @@ def _node_security_group(scope: Construct, props: SecurityProps) -> ec2.Security
 
 def _object_finding(bucket: s3.IBucket, prefix: str) -> str:
     """The IAM5 finding cdk-nag reports for ``<bucket ARN>/<prefix>/*``."""
+    stack = Stack.of(bucket)
     default_child = bucket.node.default_child
     if default_child is not None:  # a bucket this stack owns: cdk-nag prints <LogicalId.Arn>
-        return f"Resource::<{Stack.of(bucket).get_logical_id(default_child)}.Arn>/{prefix}/*"
-    return f"Resource::arn:<AWS::Partition>:s3:::{bucket.bucket_name}/{prefix}/*"
+        return f"Resource::<{stack.get_logical_id(default_child)}.Arn>/{prefix}/*"
+    # An imported bucket's ARN is a literal, with the partition resolved when the region is known.
+    partition = "<AWS::Partition>" if Token.is_unresolved(stack.partition) else stack.partition
+    return f"Resource::arn:{partition}:s3:::{bucket.bucket_name}/{prefix}/*"

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aws_cdk import CfnOutput, Duration, RemovalPolicy, Stack
+from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_fsx as fsx
 from aws_cdk import aws_iam as iam
@@ -46,6 +46,9 @@ NONCURRENT_VERSION_DAYS = 30
 #: FSx reads and writes a linked SSE-KMS bucket through this service-linked role family
 #: (FSx for Lustre User Guide, "Working with server-side encrypted Amazon S3 buckets").
 FSX_S3_ROLE = "role/aws-service-role/s3.data-source.lustre.fsx.amazonaws.com/AWSServiceRoleForFSxS3Access_*"
+#: Grant S3 log delivery by bucket policy, not the legacy ACL (which needs ObjectWriter ownership).
+#: cdk.json enables it too; pinning it here keeps the construct right in any app.
+ACCESS_LOGS_BY_POLICY_FLAG = "@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy"
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,8 @@ class StorageProps:
     storage: model.Storage
     key: kms.IKey
     vpc: ec2.IVpc
-    node_subnets: ec2.SubnetSelection
+    #: FSx for Lustre is single-AZ; it goes where the first nodes go.
+    subnet: ec2.ISubnet
     node_security_group: ec2.SecurityGroup
     #: Whether another construct (flow logs of a new VPC) writes into the access-logs bucket.
     needs_log_bucket: bool
@@ -69,6 +73,7 @@ class Storage(Construct):
 
     def __init__(self, scope: Construct, construct_id: str, *, props: StorageProps) -> None:
         super().__init__(scope, construct_id)
+        self.node.set_context(ACCESS_LOGS_BY_POLICY_FLAG, True)
         spec = props.storage
         self.prefix = spec.data_bucket.prefix
         new_bucket = spec.data_bucket.existing is None
@@ -77,9 +82,6 @@ class Storage(Construct):
             self.bucket = _data_bucket(self, props.key, self.logs_bucket)
         else:
             self.bucket = s3.Bucket.from_bucket_name(self, "DataBucket", spec.data_bucket.existing)
-        CfnOutput(self, "DataBucketName", value=self.bucket.bucket_name, description="Training data and checkpoints")
-        CfnOutput(self, "DataPrefix", value=f"s3://{self.bucket.bucket_name}/{self.prefix}/",
-                  description="The only prefix nodes can read and write")
         self.file_system = None
         if spec.fsx is not None:
             self.file_system = self._lustre(props, spec.fsx, new_bucket)
@@ -107,14 +109,13 @@ class Storage(Construct):
             export_path=None if uses_association else linked,
             auto_import_policy=None if uses_association else "NEW_CHANGED_DELETED",
         )
-        subnet = props.vpc.select_subnets(props.node_subnets).subnets[0]
         file_system = fsx.CfnFileSystem(
             self,
             "FileSystem",
             file_system_type="LUSTRE",
             file_system_type_version=LUSTRE_VERSION if uses_association else None,
             storage_capacity=spec.storage_capacity_gib,
-            subnet_ids=[subnet.subnet_id],
+            subnet_ids=[props.subnet.subnet_id],
             security_group_ids=[group.security_group_id],
             # Scratch file systems are encrypted with keys FSx owns; a CMK is persistent-only.
             kms_key_id=props.key.key_id if spec.is_persistent else None,
@@ -122,7 +123,7 @@ class Storage(Construct):
         )
         file_system.apply_removal_policy(RemovalPolicy.RETAIN)
         if new_bucket:
-            _allow_fsx_to_use_key(props.key, self.bucket)
+            _allow_fsx_to_use_key(props.key)
 
         if uses_association:
             fsx.CfnDataRepositoryAssociation(
@@ -137,9 +138,6 @@ class Storage(Construct):
                     auto_export_policy=fsx.CfnDataRepositoryAssociation.AutoExportPolicyProperty(events=S3_EVENTS),
                 ),
             )
-        CfnOutput(self, "FsxFileSystemId", value=file_system.ref)
-        CfnOutput(self, "FsxDnsName", value=file_system.attr_dns_name)
-        CfnOutput(self, "FsxMountName", value=file_system.attr_lustre_mount_name)
         return file_system
 
 
@@ -193,12 +191,13 @@ def _data_bucket(scope: Construct, key: kms.IKey, logs: s3.IBucket) -> s3.Bucket
     )
 
 
-def _allow_fsx_to_use_key(key: kms.IKey, bucket: s3.IBucket) -> None:
+def _allow_fsx_to_use_key(key: kms.IKey) -> None:
     """Let FSx's S3 service-linked role use the bucket's key for import and export.
 
-    The documented statement names the role of one file system, whose id does not
-    exist until the file system (which uses this key) is created; matching the
-    role family by ``aws:PrincipalArn`` in this account avoids that cycle.
+    The documented statement names the role of one file system and conditions on
+    the bucket ARN; both would make the key depend on resources that depend on
+    the key (a template cycle). Matching the role family by ``aws:PrincipalArn``
+    in this account, via S3 in this region, keeps the grant to FSx's S3 access.
     """
     stack = Stack.of(key)
     key.add_to_resource_policy(
@@ -212,8 +211,6 @@ def _allow_fsx_to_use_key(key: kms.IKey, bucket: s3.IBucket) -> None:
                 "StringEquals": {
                     "kms:CallerAccount": stack.account,
                     "kms:ViaService": f"s3.{stack.region}.{stack.url_suffix}",
-                    # With an S3 bucket key the context is the bucket ARN, not the object ARN.
-                    "kms:EncryptionContext:aws:s3:arn": bucket.bucket_arn,
                 },
             },
         )

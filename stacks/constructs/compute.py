@@ -1,0 +1,227 @@
+"""The nodes: a launch template and an Auto Scaling group in private subnets.
+
+Nodes are cattle. The root volume is deleted with the instance: anything worth
+keeping goes to the data bucket or FSx, which outlive the nodes. There is no
+key pair and no public IP; Session Manager is the way in. IMDSv2 is required,
+with a hop limit of 2 so processes inside containers (one extra network hop)
+still reach instance credentials.
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass
+
+from aws_cdk import Annotations, Fn, Stack, Tags
+from aws_cdk import aws_autoscaling as autoscaling
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_fsx as fsx
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_sns as sns
+from constructs import Construct
+
+from mlblueprints import model
+from stacks.constructs.images import Images
+from stacks.nag import VALIDATION_FAILURE, Waiver, waive
+
+#: Containers add a network hop between a process and IMDS (EC2 User Guide, "Configure the instance metadata options").
+IMDS_HOP_LIMIT = 2
+FSX_MOUNT_POINT = "/fsx"
+#: CDK warns that a desired capacity resets the group on each deploy; for a blueprint that is the point.
+DESIRED_CAPACITY_WARNING = "@aws-cdk/aws-autoscaling:desiredCapacitySet"
+#: Auto Scaling publishes notifications as this service-linked role (EC2 Auto Scaling User Guide,
+#: "Service-linked roles for Amazon EC2 Auto Scaling"); a custom suffix is allowed, hence the *.
+AUTOSCALING_ROLE = "role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling*"
+
+
+@dataclass(frozen=True)
+class ComputeProps:
+    spec: model.TrainingClusterSpec
+    #: The Name tag of every node and its volumes.
+    node_name: str
+    instance_type: str
+    images: Images
+    vpc: ec2.IVpc
+    node_subnets: ec2.SubnetSelection
+    node_role: iam.IRole
+    node_security_group: ec2.ISecurityGroup
+    #: Encrypts the node-events topic.
+    key: kms.IKey
+    file_system: fsx.CfnFileSystem | None
+
+
+class Compute(Construct):
+    """Exposes ``launch_template``, ``auto_scaling_group`` and ``events_topic``.
+
+    ``events_topic`` receives every launch, launch error and termination. For
+    accelerator fleets the launch error is the one to watch: it is how
+    "InsufficientInstanceCapacity" for a p4d or p5 shows up.
+    """
+
+    launch_template: ec2.LaunchTemplate
+    auto_scaling_group: autoscaling.AutoScalingGroup
+    events_topic: sns.Topic
+
+    def __init__(self, scope: Construct, construct_id: str, *, props: ComputeProps) -> None:
+        super().__init__(scope, construct_id)
+        spec = props.spec
+        self.launch_template = ec2.LaunchTemplate(
+            self,
+            "LaunchTemplate",
+            instance_type=ec2.InstanceType(props.instance_type),
+            machine_image=props.images.machine_image,
+            role=props.node_role,
+            security_group=props.node_security_group,
+            user_data=_user_data(props),
+            require_imdsv2=True,
+            http_tokens=ec2.LaunchTemplateHttpTokens.REQUIRED,
+            http_endpoint=True,
+            http_put_response_hop_limit=IMDS_HOP_LIMIT,
+            detailed_monitoring=True,
+            block_devices=[
+                ec2.BlockDevice(
+                    device_name=props.images.root_device_name,
+                    volume=ec2.BlockDeviceVolume.ebs(
+                        spec.storage.root_volume_gib,
+                        encrypted=True,
+                        volume_type=ec2.EbsDeviceVolumeType.GP3,
+                        delete_on_termination=True,
+                    ),
+                )
+            ],
+        )
+        # Instances and volumes are named after the blueprint, not the construct path.
+        Tags.of(self.launch_template).add("Name", props.node_name)
+        if spec.capacity.capacity_reservation_id is not None:
+            # The L2 has no property for this; the L1 field is documented under
+            # AWS::EC2::LaunchTemplate CapacityReservationSpecification.
+            self.launch_template.node.default_child.add_property_override(
+                "LaunchTemplateData.CapacityReservationSpecification",
+                {"CapacityReservationTarget": {"CapacityReservationId": spec.capacity.capacity_reservation_id}},
+            )
+        self.events_topic = _events_topic(self, props.key)
+        self.auto_scaling_group = self._group(props)
+        Annotations.of(self.auto_scaling_group).acknowledge_warning(
+            DESIRED_CAPACITY_WARNING, "the blueprint's desired node count is meant to be applied on every deploy"
+        )
+
+    def _group(self, props: ComputeProps) -> autoscaling.AutoScalingGroup:
+        spec = props.spec
+        common = dict(
+            vpc=props.vpc,
+            vpc_subnets=props.node_subnets,
+            min_capacity=spec.nodes.min,
+            desired_capacity=spec.nodes.desired,
+            max_capacity=spec.nodes.max,
+            notifications=[autoscaling.NotificationConfiguration(topic=self.events_topic)],
+        )
+        if spec.capacity.purchase == "spot":
+            group = autoscaling.AutoScalingGroup(
+                self,
+                "Nodes",
+                mixed_instances_policy=autoscaling.MixedInstancesPolicy(
+                    launch_template=self.launch_template,
+                    instances_distribution=autoscaling.InstancesDistribution(
+                        on_demand_base_capacity=0,
+                        on_demand_percentage_above_base_capacity=0,
+                        # Fewest interruptions at a low price (EC2 Auto Scaling User Guide,
+                        # "Allocation strategies for multiple instance types").
+                        spot_allocation_strategy=autoscaling.SpotAllocationStrategy.PRICE_CAPACITY_OPTIMIZED,
+                    ),
+                    launch_template_overrides=[
+                        autoscaling.LaunchTemplateOverrides(instance_type=ec2.InstanceType(props.instance_type))
+                    ],
+                ),
+                **common,
+            )
+            waive(
+                group,
+                Waiver(
+                    VALIDATION_FAILURE,
+                    "cdk-nag 2.x's EBS-encryption check (EC26) cannot read a launch template nested in a "
+                    "MixedInstancesPolicy and crashes; the spot nodes' only EBS volume is the root volume, "
+                    "which the launch template encrypts (tests/test_training_stack.py asserts it).",
+                    ("AwsSolutions-EC26",),
+                ),
+            )
+            return group
+        return autoscaling.AutoScalingGroup(self, "Nodes", launch_template=self.launch_template, **common)
+
+
+def _events_topic(scope: Construct, key: kms.IKey) -> sns.Topic:
+    topic = sns.Topic(scope, "NodeEvents", master_key=key, enforce_ssl=True)
+    stack = Stack.of(scope)
+    # Auto Scaling's role must be able to use the key to publish to an encrypted topic. The role
+    # is created on first use, and a key policy naming a role that does not exist yet is
+    # rejected, so it is matched by aws:PrincipalArn instead.
+    key.add_to_resource_policy(
+        iam.PolicyStatement(
+            sid="AllowAutoScalingNotificationsThroughSns",
+            principals=[iam.AnyPrincipal()],
+            actions=["kms:Decrypt", "kms:GenerateDataKey*"],
+            resources=["*"],
+            conditions={
+                "ArnLike": {"aws:PrincipalArn": f"arn:{stack.partition}:iam::{stack.account}:{AUTOSCALING_ROLE}"},
+                "StringEquals": {
+                    "kms:CallerAccount": stack.account,
+                    "kms:ViaService": f"sns.{stack.region}.{stack.url_suffix}",
+                },
+            },
+        )
+    )
+    return topic
+
+
+def _user_data(props: ComputeProps) -> ec2.UserData:
+    """Boot script: mount FSx (if any), then log in to the registry and pull the training image.
+
+    Every step is idempotent and logged by cloud-init to /var/log/cloud-init-output.log.
+    """
+    data = ec2.UserData.for_linux()
+    data.add_commands("set -euxo pipefail")
+    if props.file_system is not None:
+        data.add_commands(*_mount_lustre(props.file_system, amazon_linux=props.images.is_amazon_linux))
+    uri = props.images.container_uri
+    if uri is not None:
+        registry = uri.split("/", 1)[0]
+        if ".dkr.ecr." in registry:
+            region = registry.split(".")[3]
+            data.add_commands(
+                f"aws ecr get-login-password --region {region} | docker login --username AWS --password-stdin {registry}"
+            )
+        data.add_commands(f"docker pull {shlex.quote(uri)}")
+    return data
+
+
+def _mount_lustre(file_system: fsx.CfnFileSystem, *, amazon_linux: bool) -> list[str]:
+    """Install the Lustre client unless the image has it, then mount at /fsx (FSx for Lustre User
+    Guide, "Installing the Lustre client" and "Mounting Amazon FSx automatically")."""
+    if amazon_linux:
+        install = "dnf install -y lustre-client"
+    else:
+        install = (
+            "wget -qO - https://fsx-lustre-client-repo-public-keys.s3.amazonaws.com/fsx-ubuntu-public-key.asc"
+            " | gpg --dearmor > /usr/share/keyrings/fsx-ubuntu-public-key.gpg"
+            " && echo \"deb [signed-by=/usr/share/keyrings/fsx-ubuntu-public-key.gpg]"
+            " https://fsx-lustre-client-repo.s3.amazonaws.com/ubuntu $(lsb_release -cs) main\""
+            " > /etc/apt/sources.list.d/fsxlustreclientrepo.list"
+            " && apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y lustre-client-modules-$(uname -r)"
+        )
+    source = Fn.join("", [file_system.attr_dns_name, "@tcp:/", file_system.attr_lustre_mount_name])
+    return [
+        f"modinfo lustre >/dev/null 2>&1 || ({install})",
+        f"mkdir -p {FSX_MOUNT_POINT}",
+        Fn.join(
+            "",
+            [
+                "grep -q ' ",
+                FSX_MOUNT_POINT,
+                " lustre ' /etc/fstab || echo '",
+                source,
+                f" {FSX_MOUNT_POINT} lustre defaults,relatime,flock,_netdev,x-systemd.automount,"
+                "x-systemd.requires=network.service 0 0' >> /etc/fstab",
+            ],
+        ),
+        f"mountpoint -q {FSX_MOUNT_POINT} || mount {FSX_MOUNT_POINT}",
+    ]

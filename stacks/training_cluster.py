@@ -1,0 +1,145 @@
+"""TrainingCluster: a pool of accelerator nodes with its data, from one resolved blueprint.
+
+The stack is assembled in a fixed order, one construct per concern:
+network -> security -> storage -> images -> compute. Construct ids are fixed
+PascalCase strings, never derived from positions or blueprint contents, so a
+CloudFormation logical id changes only when what the resource is changes.
+"""
+
+from __future__ import annotations
+
+from aws_cdk import CfnOutput, Fn, Stack, Tags
+from constructs import Construct
+
+from mlblueprints.model import Metadata
+from mlblueprints.resolve import Resolved
+from stacks.constructs.compute import Compute, ComputeProps
+from stacks.constructs.images import Images, ImagesProps
+from stacks.constructs.network import Network, NetworkProps
+from stacks.constructs.security import Security, SecurityProps
+from stacks.constructs.storage import Storage, StorageProps
+
+BLUEPRINT_TAG = "mlblueprints:blueprint"
+OWNER_TAG = "owner"
+
+
+class TrainingClusterStack(Stack):
+    """Exposes ``network``, ``security``, ``storage``, ``images`` and ``compute``."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, resolved: Resolved, **kwargs) -> None:
+        blueprint = resolved.blueprint
+        spec = blueprint.spec
+        metadata = blueprint.metadata
+        tags = stack_tags(metadata)
+        kwargs.setdefault("description", metadata.description or f"mlblueprints TrainingCluster {metadata.name}")
+        # Stack tags reach every taggable resource at deploy time (with the explicitStackTags
+        # flag only tags passed here are stack tags); Tags.of() writes them into the template.
+        kwargs.setdefault("tags", tags)
+        super().__init__(scope, construct_id, **kwargs)
+        for key, value in tags.items():
+            Tags.of(self).add(key, value)
+
+        self.network = Network(
+            self, "Network", props=NetworkProps(network=spec.network, availability_zones=spec.availability_zones)
+        )
+        self.security = Security(
+            self,
+            "Security",
+            props=SecurityProps(
+                vpc=self.network.vpc,
+                blueprint_name=metadata.name,
+                session_manager=spec.session_manager,
+                container=resolved.container,
+            ),
+        )
+        self.storage = Storage(
+            self,
+            "Storage",
+            props=StorageProps(
+                storage=spec.storage,
+                key=self.security.key,
+                vpc=self.network.vpc,
+                subnet=self.network.first_node_subnet,
+                node_security_group=self.security.node_security_group,
+                needs_log_bucket=self.network.is_new,
+            ),
+        )
+        self.security.allow_data_access(bucket=self.storage.bucket, prefix=self.storage.prefix)
+        if self.storage.logs_bucket is not None:
+            self.network.log_flows_to(self.storage.logs_bucket)
+        self.images = Images(
+            self,
+            "Images",
+            props=ImagesProps(
+                machine_image=resolved.machine_image,
+                container=resolved.container,
+                region=spec.region,
+            ),
+        )
+        self.compute = Compute(
+            self,
+            "Compute",
+            props=ComputeProps(
+                spec=spec,
+                node_name=f"{metadata.stack_name}-node",
+                instance_type=resolved.instance.name,
+                images=self.images,
+                vpc=self.network.vpc,
+                node_subnets=self.network.node_subnets,
+                node_role=self.security.node_role,
+                node_security_group=self.security.node_security_group,
+                key=self.security.key,
+                file_system=self.storage.file_system,
+            ),
+        )
+        self._outputs(resolved)
+
+    def _outputs(self, resolved: Resolved) -> None:
+        """Output ids are fixed names at stack level, so scripts can rely on them."""
+        bucket = self.storage.bucket.bucket_name
+        CfnOutput(self, "DataBucketName", value=bucket, description="Training data and checkpoints")
+        CfnOutput(
+            self,
+            "DataPrefix",
+            value=f"s3://{bucket}/{self.storage.prefix}/",
+            description="The only prefix the nodes can read and write",
+        )
+        file_system = self.storage.file_system
+        if file_system is not None:
+            CfnOutput(self, "FsxFileSystemId", value=file_system.ref)
+            CfnOutput(self, "FsxDnsName", value=file_system.attr_dns_name)
+            CfnOutput(self, "FsxMountName", value=file_system.attr_lustre_mount_name, description="Mounted at /fsx")
+        group = self.compute.auto_scaling_group.auto_scaling_group_name
+        CfnOutput(
+            self,
+            "NodeEventsTopicArn",
+            value=self.compute.events_topic.topic_arn,
+            description="Subscribe to hear about node launches, launch errors (e.g. no capacity) and terminations",
+        )
+        CfnOutput(self, "AutoScalingGroupName", value=group)
+        CfnOutput(self, "LaunchTemplateId", value=self.compute.launch_template.launch_template_id or "")
+        CfnOutput(self, "InstanceType", value=resolved.instance.name)
+        if self.images.container_uri is not None:
+            CfnOutput(self, "ContainerImageUri", value=self.images.container_uri)
+        if resolved.blueprint.spec.session_manager:
+            region = resolved.blueprint.spec.region
+            CfnOutput(
+                self,
+                "SessionHint",
+                description="Open a shell on the first running node (needs the Session Manager plugin)",
+                value=Fn.join(
+                    "",
+                    [
+                        f"aws ssm start-session --region {region} --target $(aws ec2 describe-instances"
+                        f" --region {region} --filters Name=tag:aws:autoscaling:groupName,Values=",
+                        group,
+                        " Name=instance-state-name,Values=running"
+                        " --query 'Reservations[0].Instances[0].InstanceId' --output text)",
+                    ],
+                ),
+            )
+
+
+def stack_tags(metadata: Metadata) -> dict[str, str]:
+    """The blueprint's own tags, then ``owner`` and ``mlblueprints:blueprint``, which always win."""
+    return {**dict(sorted(metadata.tags.items())), OWNER_TAG: metadata.owner, BLUEPRINT_TAG: metadata.name}

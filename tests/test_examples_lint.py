@@ -1,0 +1,68 @@
+"""Every example blueprint synthesizes to a template that cfn-lint and cdk-nag accept.
+
+The examples are what users copy, so each is validated by the real pipeline,
+synthesized exactly as app.py does (cdk.json feature flags, cdk-nag
+AwsSolutions), linted by cfn-lint for its own region, and checked for
+unsuppressed cdk-nag errors.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from aws_cdk.assertions import Annotations, Match
+from cfnlint.api import lint
+
+from mlblueprints.pipeline import find_blueprint_files, validate_paths
+
+pytestmark = pytest.mark.cdk
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "blueprints"
+EXAMPLE_FILES = find_blueprint_files([EXAMPLES])
+
+
+@pytest.fixture(scope="module", params=EXAMPLE_FILES, ids=[p.name for p in EXAMPLE_FILES])
+def example(request, build_training_stack):
+    """(blueprint, stack, annotations, template) for one example; one synthesis each."""
+    report = validate_paths([request.param])
+    assert not report.has_errors, "\n".join(d.format_text() for d in report.diagnostics)
+    (blueprint,) = report.blueprints
+    stack = build_training_stack(blueprint, construct_id="Example")
+    annotations = Annotations.from_stack(stack)  # synthesizes the App once
+    template = stack.node.root.synth().get_stack_artifact(stack.artifact_id).template  # cached assembly
+    return blueprint, stack, annotations, template
+
+
+def test_there_are_examples():
+    assert len(EXAMPLE_FILES) >= 3
+
+
+def test_cfn_lint_finds_no_errors(example):
+    blueprint, _, _, template = example
+    matches = lint(json.dumps(template), regions=[blueprint.spec.region])
+    errors = [f"{m.rule.id} line {m.linenumber}: {m.message}" for m in matches if m.rule.id.startswith("E")]
+    assert errors == []
+
+
+def test_no_unsuppressed_cdk_nag_errors(example):
+    _, _, annotations, _ = example
+    errors = annotations.find_error("*", Match.string_like_regexp("AwsSolutions-.*"))
+    assert [f"{e.id}: {e.entry.data}" for e in errors] == []
+
+
+def test_no_unsuppressed_cdk_nag_warnings(example):
+    _, _, annotations, _ = example
+    warnings = annotations.find_warning("*", Match.string_like_regexp("(AwsSolutions-|CdkNagValidationFailure).*"))
+    assert [f"{w.id}: {w.entry.data}" for w in warnings] == []
+
+
+def test_every_suppression_has_a_reason_and_names_its_findings(example):
+    """Blanket IAM suppressions would hide the next wildcard someone adds."""
+    _, _, _, template = example
+    for name, resource in template["Resources"].items():
+        for rule in resource.get("Metadata", {}).get("cdk_nag", {}).get("rules_to_suppress", []):
+            assert len(rule["reason"]) >= 40, (name, rule)
+            if rule["id"] in ("AwsSolutions-IAM4", "AwsSolutions-IAM5", "CdkNagValidationFailure"):
+                assert rule.get("applies_to"), (name, rule)
