@@ -157,6 +157,16 @@ def dlami_flavours() -> list[str]:
     return sorted(_dlami()["flavours"])
 
 
+def dlami_os(flavour: str, os: str | None = None) -> str:
+    """The operating system a DLAMI flavour resolves to: ``os``, or the flavour's default."""
+    return os or _dlami()["flavours"][flavour]["default_os"]
+
+
+def root_device_name(os: str) -> str:
+    """The root device of an AMI of this OS; a launch template must name it to resize the root."""
+    return _dlami()["root_device_by_os"][os]
+
+
 def dlami_parameter(flavour: str, *, os: str | None = None, arch: str = "x86_64", version: str | None = None) -> str:
     """Public SSM parameter holding the latest DLAMI id (resolve it at deploy time)."""
     flavours = _dlami()["flavours"]

@@ -19,8 +19,18 @@ from mlblueprints.model import Blueprint, Container, Image, InstanceRequest
 class MachineImage:
     """Exactly one of ``ssm_parameter`` (a public DLAMI parameter) and ``ami_id``."""
 
+    root_device_name: str
+    #: The DLAMI's operating system; None for a custom AMI.
+    os: str | None = None
     ssm_parameter: str | None = None
     ami_id: str | None = None
+
+    @property
+    def is_amazon_linux(self) -> bool:
+        """Decides dnf vs apt at boot. A custom AMI counts as Amazon Linux when it boots from /dev/xvda."""
+        if self.os is not None:
+            return self.os.startswith("amazon-linux")
+        return self.root_device_name == "/dev/xvda"
 
 
 @dataclass(frozen=True)
@@ -60,8 +70,13 @@ def accelerator_processor(instance: InstanceType) -> str:
 
 def resolve_machine_image(image: Image, instance: InstanceType) -> MachineImage:
     if image.ami_id is not None:
-        return MachineImage(ami_id=image.ami_id)
-    return MachineImage(ssm_parameter=images.dlami_parameter(image.dlami, os=image.os, arch=instance.arch))
+        return MachineImage(root_device_name=image.root_device, ami_id=image.ami_id)
+    os = images.dlami_os(image.dlami, image.os)
+    return MachineImage(
+        root_device_name=images.root_device_name(os),
+        os=os,
+        ssm_parameter=images.dlami_parameter(image.dlami, os=os, arch=instance.arch),
+    )
 
 
 def resolve_container(

@@ -96,6 +96,7 @@ DLAMI_TABLE = {
         "https://docs.aws.amazon.com/dlami/latest/devguide/find-dlami-id.html",
         "https://docs.aws.amazon.com/dlami/latest/devguide/appendix-ami-release-notes.html",
         "https://github.com/aws-neuron/aws-neuron-sdk/blob/master/dlami/index.rst",
+        "https://docs.aws.amazon.com/ebs/latest/userguide/device_naming.html",
     ],
     "notes": [
         "ami_type = DLAMI name without the words Deep, Learning, AMI (find-dlami-id); arm64 "
@@ -104,7 +105,11 @@ DLAMI_TABLE = {
         "is named 'Deep Learning Base OSS Nvidia Driver GPU AMI', so we use ...-driver-gpu-...",
         "Neuron parameters end in image_id, not ami-id.",
         "Only the OS/version/arch combinations seen in release notes are listed.",
+        "root_device_by_os: Ubuntu AMIs boot from /dev/sda1, Amazon Linux from /dev/xvda (EC2 User Guide, "
+        "device naming); a launch template that names the wrong one adds a blank volume instead of "
+        "resizing the root.",
     ],
+    "root_device_by_os": {"ubuntu-22.04": "/dev/sda1", "ubuntu-24.04": "/dev/sda1", "amazon-linux-2023": "/dev/xvda"},
     "flavours": {
         "base-gpu": {
             "description": "Deep Learning Base OSS Nvidia Driver GPU AMI",

@@ -15,14 +15,6 @@ from constructs import Construct
 
 from mlblueprints.resolve import ContainerImage, MachineImage
 
-#: The root device name "differs by AMI: /dev/sda1 or /dev/xvda" (EC2 User Guide, "Device names
-#: for volumes on Amazon EC2 instances"). Ubuntu images, the DLAMIs' base, use /dev/sda1; Amazon
-#: Linux uses /dev/xvda. A wrong name would add a blank volume and leave the root at its AMI size;
-#: check one with `aws ec2 describe-images --image-ids ami-... --query 'Images[].RootDeviceName'`.
-UBUNTU_ROOT_DEVICE = "/dev/sda1"
-AMAZON_LINUX_ROOT_DEVICE = "/dev/xvda"
-
-
 @dataclass(frozen=True)
 class ImagesProps:
     machine_image: MachineImage
@@ -45,8 +37,7 @@ class Images(Construct):
             self.machine_image = ec2.MachineImage.from_ssm_parameter(image.ssm_parameter, os=ec2.OperatingSystemType.LINUX)
         else:
             self.machine_image = ec2.MachineImage.generic_linux({props.region: image.ami_id})
-        # The DLAMI parameter path names its OS. A custom AMI declares none, so it is
-        # taken to follow the Ubuntu DLAMI layout it usually derives from.
-        self.is_amazon_linux = "amazon-linux" in (image.ssm_parameter or "")
-        self.root_device_name = AMAZON_LINUX_ROOT_DEVICE if self.is_amazon_linux else UBUNTU_ROOT_DEVICE
+        # Root device names are AWS data (mlblueprints/data/dlami.json), resolved before synth.
+        self.is_amazon_linux = image.is_amazon_linux
+        self.root_device_name = image.root_device_name
         self.container_uri = props.container.uri if props.container is not None else None

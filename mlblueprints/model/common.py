@@ -1,9 +1,4 @@
-"""The typed, frozen blueprint model.
-
-A model is built only from a document that already passed the JSON Schema, so
-this module trusts shapes and types. Defaults are applied here and nowhere
-else: stacks and rules read the model and never re-default a field.
-"""
+"""Model parts that several blueprint kinds share, and their builders."""
 
 from __future__ import annotations
 
@@ -11,7 +6,6 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal, Mapping
 
-from mlblueprints.loader import SourceMap
 
 API_VERSION = "mlblueprints/v1"
 STACK_PREFIX = "mlbp-"
@@ -19,6 +13,7 @@ DEFAULT_VPC_CIDR = "10.0.0.0/16"
 DEFAULT_ROOT_VOLUME_GIB = 200
 DEFAULT_FSX_DEPLOYMENT = "PERSISTENT_2"
 DEFAULT_FSX_THROUGHPUT_PER_TIB = 250
+DEFAULT_CUSTOM_AMI_ROOT_DEVICE = "/dev/sda1"
 
 Purchase = Literal["on-demand", "spot"]
 
@@ -82,6 +77,7 @@ class Image:
     os: str | None = None
     ami_id: str | None = None
     accelerator: str | None = None
+    root_device: str = DEFAULT_CUSTOM_AMI_ROOT_DEVICE
 
 
 @dataclass(frozen=True)
@@ -132,44 +128,7 @@ class Network:
         return self.vpc_id is not None
 
 
-@dataclass(frozen=True)
-class TrainingClusterSpec:
-    region: str
-    availability_zones: tuple[str, ...]
-    instance: InstanceRequest
-    nodes: Nodes
-    capacity: Capacity
-    image: Image
-    container: Container | None
-    storage: Storage
-    network: Network
-    session_manager: bool = True
-
-
-@dataclass(frozen=True)
-class Blueprint:
-    file: str
-    kind: str
-    metadata: Metadata
-    spec: TrainingClusterSpec
-    source_map: SourceMap = field(repr=False, compare=False)
-
-
-def build(document: Mapping, source_map: SourceMap) -> Blueprint:
-    """Turn a schema-valid document into a model, applying every default."""
-    metadata = _metadata(document["metadata"])
-    builders = {"TrainingCluster": _training_cluster}
-    spec = builders[document["kind"]](document["spec"], metadata)
-    return Blueprint(
-        file=source_map.file,
-        kind=document["kind"],
-        metadata=metadata,
-        spec=spec,
-        source_map=source_map,
-    )
-
-
-def _metadata(raw: Mapping) -> Metadata:
+def build_metadata(raw: Mapping) -> Metadata:
     return Metadata(
         name=raw["name"],
         owner=raw["owner"],
@@ -179,22 +138,7 @@ def _metadata(raw: Mapping) -> Metadata:
     )
 
 
-def _training_cluster(raw: Mapping, metadata: Metadata) -> TrainingClusterSpec:
-    return TrainingClusterSpec(
-        region=raw["region"],
-        availability_zones=tuple(raw.get("availability_zones", ())),
-        instance=_instance(raw["instance"]),
-        nodes=_nodes(raw["nodes"]),
-        capacity=Capacity(**raw.get("capacity", {})),
-        image=Image(**raw["image"]),
-        container=Container(**raw["container"]) if "container" in raw else None,
-        storage=_storage(raw.get("storage", {}), metadata),
-        network=_network(raw.get("network", {})),
-        session_manager=raw.get("access", {}).get("session_manager", True),
-    )
-
-
-def _instance(raw: Mapping) -> InstanceRequest:
+def build_instance(raw: Mapping) -> InstanceRequest:
     if "accelerators" in raw:
         acc = raw["accelerators"]
         return InstanceRequest(
@@ -203,12 +147,12 @@ def _instance(raw: Mapping) -> InstanceRequest:
     return InstanceRequest(type=raw["type"])
 
 
-def _nodes(raw: Mapping) -> Nodes:
+def build_nodes(raw: Mapping) -> Nodes:
     minimum = raw.get("min", 0)
     return Nodes(min=minimum, desired=raw.get("desired", minimum), max=raw["max"])
 
 
-def _storage(raw: Mapping, metadata: Metadata) -> Storage:
+def build_storage(raw: Mapping, metadata: Metadata) -> Storage:
     bucket_raw = raw.get("data_bucket", {})
     bucket = DataBucket(
         existing=bucket_raw.get("existing"),
@@ -234,7 +178,7 @@ def _storage(raw: Mapping, metadata: Metadata) -> Storage:
     )
 
 
-def _network(raw: Mapping) -> Network:
+def build_network(raw: Mapping) -> Network:
     if "vpc_id" in raw:
         return Network(vpc_cidr=None, vpc_id=raw["vpc_id"], subnet_ids=tuple(raw["subnet_ids"]))
     return Network(vpc_cidr=raw.get("vpc_cidr", DEFAULT_VPC_CIDR))

@@ -1,0 +1,50 @@
+"""The TrainingCluster spec: a pool of accelerator nodes for training and fine-tuning."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+from mlblueprints.model.common import (
+    Capacity,
+    Container,
+    Image,
+    InstanceRequest,
+    Metadata,
+    Network,
+    Nodes,
+    Storage,
+    build_instance,
+    build_network,
+    build_nodes,
+    build_storage,
+)
+
+
+@dataclass(frozen=True)
+class TrainingClusterSpec:
+    region: str
+    availability_zones: tuple[str, ...]
+    instance: InstanceRequest
+    nodes: Nodes
+    capacity: Capacity
+    image: Image
+    container: Container | None
+    storage: Storage
+    network: Network
+    session_manager: bool = True
+
+
+def build_spec(raw: Mapping, metadata: Metadata) -> TrainingClusterSpec:
+    return TrainingClusterSpec(
+        region=raw["region"],
+        availability_zones=tuple(raw.get("availability_zones", ())),
+        instance=build_instance(raw["instance"]),
+        nodes=build_nodes(raw["nodes"]),
+        capacity=Capacity(**raw.get("capacity", {})),
+        image=Image(**raw["image"]),
+        container=Container(**raw["container"]) if "container" in raw else None,
+        storage=build_storage(raw.get("storage", {}), metadata),
+        network=build_network(raw.get("network", {})),
+        session_manager=raw.get("access", {}).get("session_manager", True),
+    )
