@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""CDK app: every blueprint under blueprints/ becomes one TrainingCluster stack.
+"""CDK app: every blueprint under blueprints/ becomes one stack of its kind.
 
 Thin on purpose: find the files, run the same validation as `mlbp validate`
 (refusing to synthesize anything if a blueprint has an error), resolve each
@@ -18,10 +18,8 @@ use_supported_node()  # before aws_cdk starts its Node process
 import aws_cdk as cdk  # noqa: E402
 
 from mlblueprints.pipeline import UsageError, validate_paths  # noqa: E402
-from mlblueprints.resolve import resolve  # noqa: E402
+from stacks.assembly import add_blueprint_stack  # noqa: E402
 from stacks.nag import add_checks  # noqa: E402
-from stacks.naming import construct_id  # noqa: E402
-from stacks.training_cluster import TrainingClusterStack  # noqa: E402
 
 DEFAULT_FOLDER = "blueprints"
 
@@ -43,13 +41,7 @@ def main() -> int:
         print(f"{folder}: not synthesizing; fix the errors above (`mlbp validate {folder}`)", file=sys.stderr)
         return 1
     for blueprint in report.blueprints:
-        TrainingClusterStack(
-            app,
-            construct_id(blueprint.metadata.name),
-            resolved=resolve(blueprint),
-            stack_name=blueprint.metadata.stack_name,
-            env=cdk.Environment(region=blueprint.spec.region),
-        )
+        add_blueprint_stack(app, blueprint)
     add_checks(app)
     app.synth()
     return 0

@@ -103,8 +103,12 @@ def _ecr_repository_arn(uri: str) -> str | None:
     return images.dlc_repository_arn(uri)
 
 
-def resolve(blueprint: Blueprint, catalog: Catalog | None = None) -> Resolved:
-    catalog = catalog or load_catalog()
+def resolve(blueprint: Blueprint, catalog: Catalog | None = None):
+    """The resolved form of any blueprint kind, for its stack."""
+    return RESOLVERS[blueprint.kind](blueprint, catalog or load_catalog())
+
+
+def resolve_training_cluster(blueprint: Blueprint, catalog: Catalog) -> Resolved:
     spec = blueprint.spec
     instance = resolve_instance(spec.instance, spec.region, catalog)
     if instance is None:
@@ -115,3 +119,9 @@ def resolve(blueprint: Blueprint, catalog: Catalog | None = None) -> Resolved:
         machine_image=resolve_machine_image(spec.image, instance),
         container=resolve_container(spec.container, spec.region, instance, scope="training"),
     )
+
+
+#: kind -> resolver. A new kind registers its resolver here.
+RESOLVERS = {
+    "TrainingCluster": resolve_training_cluster,
+}

@@ -29,7 +29,7 @@ def cdk_context() -> dict:
 
 
 @pytest.fixture(scope="session")
-def build_training_stack(cdk_context):
+def build_stack(cdk_context):
     """``build(blueprint, construct_id="Unit") -> stack``: one App per stack, as app.py builds it, with cdk-nag.
 
     Each stack gets its own App because assertions re-synthesize the whole App on
@@ -37,19 +37,12 @@ def build_training_stack(cdk_context):
     """
     import aws_cdk as cdk
 
-    from mlblueprints.resolve import resolve
+    from stacks.assembly import add_blueprint_stack
     from stacks.nag import add_checks
-    from stacks.training_cluster import TrainingClusterStack
 
     def build(blueprint, construct_id: str = "Unit"):
         app = cdk.App(context=cdk_context)
-        stack = TrainingClusterStack(
-            app,
-            construct_id,
-            resolved=resolve(blueprint),
-            stack_name=blueprint.metadata.stack_name,
-            env=cdk.Environment(region=blueprint.spec.region),
-        )
+        stack = add_blueprint_stack(app, blueprint, stack_id=construct_id)
         add_checks(app)
         return stack
 

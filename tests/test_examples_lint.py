@@ -24,12 +24,12 @@ EXAMPLE_FILES = find_blueprint_files([EXAMPLES])
 
 
 @pytest.fixture(scope="module", params=EXAMPLE_FILES, ids=[p.name for p in EXAMPLE_FILES])
-def example(request, build_training_stack):
+def example(request, build_stack):
     """(blueprint, stack, annotations, template) for one example; one synthesis each."""
     report = validate_paths([request.param])
     assert not report.has_errors, "\n".join(d.format_text() for d in report.diagnostics)
     (blueprint,) = report.blueprints
-    stack = build_training_stack(blueprint, construct_id="Example")
+    stack = build_stack(blueprint, construct_id="Example")
     annotations = Annotations.from_stack(stack)  # synthesizes the App once
     template = stack.node.root.synth().get_stack_artifact(stack.artifact_id).template  # cached assembly
     return blueprint, stack, annotations, template

@@ -82,10 +82,10 @@ def valid(document: dict) -> Blueprint:
 
 
 @pytest.fixture(scope="module")
-def synth(build_training_stack):
+def synth(build_stack):
     def run(patch: dict, *, document: dict | None = None) -> Synth:
         blueprint = valid(document if document is not None else patched(patch))
-        return Synth(blueprint, Template.from_stack(build_training_stack(blueprint)))
+        return Synth(blueprint, Template.from_stack(build_stack(blueprint)))
 
     return run
 

@@ -1,0 +1,26 @@
+"""One stack per blueprint, of its kind's class: the single place app.py, tests and benchmarks build stacks."""
+
+from __future__ import annotations
+
+import aws_cdk as cdk
+
+from mlblueprints.model import Blueprint
+from mlblueprints.resolve import resolve
+from stacks.naming import construct_id
+from stacks.training_cluster import TrainingClusterStack
+
+#: kind -> stack class. A new kind registers its stack here.
+STACKS = {
+    "TrainingCluster": TrainingClusterStack,
+}
+
+
+def add_blueprint_stack(app: cdk.App, blueprint: Blueprint, *, stack_id: str | None = None) -> cdk.Stack:
+    """The stack for ``blueprint``: region-only env (no account, so no lookups), named ``mlbp-<name>``."""
+    return STACKS[blueprint.kind](
+        app,
+        stack_id or construct_id(blueprint.metadata.name),
+        resolved=resolve(blueprint),
+        stack_name=blueprint.metadata.stack_name,
+        env=cdk.Environment(region=blueprint.spec.region),
+    )
