@@ -1,7 +1,11 @@
 """JSON Schema validation, with every error turned into a positioned, fixable diagnostic.
 
-jsonschema's own messages name Python reprs and schema keywords; users need
-the field, the position, what was expected and a did-you-mean.
+Two validators, one schema: jsonschema-rs (compiled, about 8 µs a blueprint)
+gives the verdict, and only for an invalid document does the pure-Python
+jsonschema (about 1 ms a blueprint) walk it again for the details that the
+messages need. jsonschema's own messages name Python reprs and schema
+keywords; users need the field, the position, what was expected and a
+did-you-mean.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from importlib import resources
 from typing import Any, Iterator
 
 import jsonschema
+import jsonschema_rs
 
 from mlblueprints.diagnostics import Diagnostic, Level, dotted
 from mlblueprints.loader import SourceMap
@@ -50,7 +55,14 @@ def _validator() -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(schema)
 
 
+@functools.cache
+def _fast_validator() -> jsonschema_rs.Draft202012Validator:
+    return jsonschema_rs.Draft202012Validator(json.loads(schema_text()))
+
+
 def check_schema(document: Any, source_map: SourceMap) -> list[Diagnostic]:
+    if _fast_validator().is_valid(document):
+        return []
     diagnostics: list[Diagnostic] = []
     for error in _validator().iter_errors(document):
         diagnostics.extend(_translate(error, source_map))

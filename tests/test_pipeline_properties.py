@@ -71,3 +71,13 @@ def test_mutated_blueprints_never_crash(patch):
 def test_random_documents_never_crash(document):
     report = check(to_yaml(document))
     assert all(d.code != INTERNAL_ERROR for d in report.diagnostics), report.diagnostics
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_mutations())
+def test_fast_and_detailed_validators_agree(patch):
+    """jsonschema-rs decides validity; jsonschema explains it. They must never disagree."""
+    from mlblueprints.schema_check import _fast_validator, _validator
+
+    document = patched(patch)
+    assert _fast_validator().is_valid(document) == _validator().is_valid(document)
