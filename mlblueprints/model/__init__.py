@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 from mlblueprints.loader import SourceMap
-from mlblueprints.model import training_cluster
+from mlblueprints.model import inference_fleet, training_cluster
 from mlblueprints.model.common import (
     API_VERSION,
     STACK_PREFIX,
@@ -30,14 +30,16 @@ from mlblueprints.model.common import (
     Suppression,
     build_metadata,
 )
+from mlblueprints.model.inference_fleet import InferenceFleetSpec
 from mlblueprints.model.training_cluster import TrainingClusterSpec
 
 #: kind -> builder of its spec. A new kind registers here and in the schema's `kind` enum.
 SPEC_BUILDERS = {
     "TrainingCluster": training_cluster.build_spec,
+    "InferenceFleet": inference_fleet.build_spec,
 }
 
-Spec = TrainingClusterSpec
+Spec = TrainingClusterSpec | InferenceFleetSpec
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ __all__ = [
     "DataBucket",
     "Fsx",
     "Image",
+    "InferenceFleetSpec",
     "InstanceRequest",
     "Metadata",
     "Network",

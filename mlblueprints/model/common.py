@@ -88,6 +88,8 @@ class Container:
     version: str | None = None
     python: str | None = None
     uri: str | None = None
+    #: Hugging Face inference images exist per deep-learning framework (pytorch2.6.0); None: the only one.
+    base_framework: str | None = None
 
 
 @dataclass(frozen=True)
