@@ -10,9 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mlblueprints import images
+from types import MappingProxyType
+from typing import Mapping
+
+from mlblueprints import images, serving
 from mlblueprints.catalog import Catalog, InstanceType, load_catalog
 from mlblueprints.model import Blueprint, Container, Image, InstanceRequest
+from mlblueprints.model.inference_fleet import Endpoint, ShadowVariant, Variant
 
 
 @dataclass(frozen=True)
@@ -121,7 +125,115 @@ def resolve_training_cluster(blueprint: Blueprint, catalog: Catalog) -> Resolved
     )
 
 
+@dataclass(frozen=True)
+class ResolvedVariant:
+    """A production or shadow variant with its hardware, image and container environment."""
+
+    variant: Variant | ShadowVariant
+    #: None on serverless endpoints.
+    instance: InstanceType | None
+    hardware: str
+    container: ContainerImage
+    environment: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class ResolvedEndpoint:
+    endpoint: Endpoint
+    #: The SageMaker endpoint name, ``<metadata.name>-<endpoint.name>``: stable, because renaming replaces it.
+    name: str
+    variants: tuple[ResolvedVariant, ...]
+    shadow: ResolvedVariant | None
+
+    @property
+    def all_variants(self) -> tuple[ResolvedVariant, ...]:
+        return self.variants + ((self.shadow,) if self.shadow is not None else ())
+
+    @property
+    def encrypts_volume(self) -> bool:
+        """Whether the endpoint config may name ``KmsKeyId``.
+
+        CreateEndpointConfig fails with a KmsKeyId when any variant runs on an instance type
+        with local NVMe storage, which is encrypted by hardware (API reference, KmsKeyId).
+        Serverless capacity has no ML storage volume, so nothing is named there either.
+        """
+        instances = [v.instance for v in self.all_variants]
+        return all(i is not None and not i.local_nvme for i in instances)
+
+
+@dataclass(frozen=True)
+class ResolvedFleet:
+    blueprint: Blueprint
+    endpoints: tuple[ResolvedEndpoint, ...]
+
+
+def endpoint_name(blueprint: Blueprint, endpoint: Endpoint) -> str:
+    return f"{blueprint.metadata.name}-{endpoint.name}"
+
+
+def resolve_serving_container(container: Container, region: str, hardware: str) -> ContainerImage:
+    """The inference image for ``hardware``: a DLC URI from the SDK data, or the URI as given."""
+    if container.uri is not None:
+        return ContainerImage(uri=container.uri, repository_arn=_ecr_repository_arn(container.uri))
+    uri = images.dlc_uri(
+        container.framework,
+        container.version,
+        region=region,
+        scope="inference",
+        processor=serving.dlc_processor(hardware),
+        python=container.python,
+        base_framework=container.base_framework,
+    )
+    return ContainerImage(uri=uri, repository_arn=images.dlc_repository_arn(uri))
+
+
+def container_environment(endpoint: Endpoint, variant: Variant | ShadowVariant) -> Mapping[str, str]:
+    """What the server needs to find the model, then the blueprint's own variables, which win.
+
+    A Hub model is named by HF_MODEL_ID; weights from model.tar.gz are at /opt/ml/model,
+    which some servers (TGI, TEI, LMI) must be told.
+    """
+    facts = serving.serving_container(variant.container.framework)
+    found: dict[str, str] = {}
+    if variant.model.hub is not None:
+        found["HF_MODEL_ID"] = variant.model.hub
+    elif facts is not None and variant.model.artifact is not None:
+        found.update(facts.weights_env)
+    return MappingProxyType({**found, **endpoint.environment})
+
+
+def resolve_inference_fleet(blueprint: Blueprint, catalog: Catalog) -> ResolvedFleet:
+    spec = blueprint.spec
+
+    def one(endpoint: Endpoint, variant: Variant | ShadowVariant) -> ResolvedVariant:
+        instance = catalog.get(variant.instance_type) if variant.instance_type else None
+        if variant.instance_type and instance is None:
+            raise LookupError(f"{blueprint.file}: {variant.instance_type} was not validated before resolving")
+        hardware = serving.hardware(instance)
+        return ResolvedVariant(
+            variant=variant,
+            instance=instance,
+            hardware=hardware,
+            container=resolve_serving_container(variant.container, spec.region, hardware),
+            environment=container_environment(endpoint, variant),
+        )
+
+    return ResolvedFleet(
+        blueprint=blueprint,
+        endpoints=tuple(
+            ResolvedEndpoint(
+                endpoint=e,
+                name=endpoint_name(blueprint, e),
+                variants=tuple(one(e, v) for v in e.variants),
+                shadow=one(e, e.shadow) if e.shadow is not None else None,
+            )
+            for e in spec.endpoints
+        ),
+    )
+
+
 #: kind -> resolver. A new kind registers its resolver here.
 RESOLVERS = {
     "TrainingCluster": resolve_training_cluster,
+    "InferenceFleet": resolve_inference_fleet,
 }

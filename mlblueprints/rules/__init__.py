@@ -3,6 +3,22 @@
 from mlblueprints.rules.base import CrossRule, Finding, Rule, RuleContext
 from mlblueprints.rules.capacity import NodeCountOrder, ReservationZone, SpotWithReservation
 from mlblueprints.rules.images import DeepLearningAmiExists, DeepLearningContainerExists
+from mlblueprints.rules.inference import (
+    AsyncOutputPath,
+    AutoscalingBounds,
+    HubModelNetwork,
+    InferenceContainerExists,
+    InferenceInstanceOffered,
+    ModeSettings,
+    MultiModelSupport,
+    PerMinuteTarget,
+    ProductionSingleInstance,
+    ProductionZones,
+    ServerlessExclusions,
+    ServingHardwarePairing,
+    ShadowVariantSupport,
+    UniqueEndpointNames,
+)
 from mlblueprints.rules.instance import AcceleratorImagePairing, IdleAccelerators, InstanceTypeOffered
 from mlblueprints.rules.naming import UniqueName
 from mlblueprints.rules.network import ZonesMatchRegionAndSubnets
@@ -20,6 +36,20 @@ BLUEPRINT_RULES: tuple[Rule, ...] = (
     FsxSingleZone(),
     IdleAccelerators(),
     ReservationZone(),
+    InferenceInstanceOffered(),
+    InferenceContainerExists(),
+    ServingHardwarePairing(),
+    MultiModelSupport(),
+    ServerlessExclusions(),
+    AsyncOutputPath(),
+    AutoscalingBounds(),
+    PerMinuteTarget(),
+    ShadowVariantSupport(),
+    ProductionZones(),
+    ProductionSingleInstance(),
+    HubModelNetwork(),
+    UniqueEndpointNames(),
+    ModeSettings(),
 )
 CROSS_RULES: tuple[CrossRule, ...] = (UniqueName(),)
 ALL_RULES = {rule.id: rule for rule in (*BLUEPRINT_RULES, *CROSS_RULES)}

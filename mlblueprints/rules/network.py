@@ -11,6 +11,8 @@ class ZonesMatchRegionAndSubnets(Rule):
     level = Level.ERROR
     summary = "Availability zones belong to the region, and an existing VPC names one subnet per zone"
     source_url = "https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_ec2.Vpc.html#static-fromwbrvpcwbrattributesscope-id-attrs"
+    #: Both kinds place resources in `availability_zones` of `network`.
+    kinds = frozenset({"TrainingCluster", "InferenceFleet"})
 
     def check(self, blueprint, context):
         spec = blueprint.spec
