@@ -15,12 +15,21 @@ STACKS = {
 }
 
 
+#: Context key naming the account to deploy into. Only the local emulator run sets it
+#: (`make deploy-local`, tests/e2e): a real synth stays region-only and offline.
+ACCOUNT_CONTEXT = "mlbp:account"
+
+
 def add_blueprint_stack(app: cdk.App, blueprint: Blueprint, *, stack_id: str | None = None) -> cdk.Stack:
-    """The stack for ``blueprint``: region-only env (no account, so no lookups), named ``mlbp-<name>``."""
+    """The stack for ``blueprint``: region-only env (no account, so no lookups), named ``mlbp-<name>``.
+
+    With the ``mlbp:account`` context key set, the env names that account too.
+    """
+    account = app.node.try_get_context(ACCOUNT_CONTEXT)
     return STACKS[blueprint.kind](
         app,
         stack_id or construct_id(blueprint.metadata.name),
         resolved=resolve(blueprint),
         stack_name=blueprint.metadata.stack_name,
-        env=cdk.Environment(region=blueprint.spec.region),
+        env=cdk.Environment(account=str(account) if account else None, region=blueprint.spec.region),
     )

@@ -1,0 +1,195 @@
+"""Small patches to moto, applied only inside the emulator process (``e2e.emulator serve``).
+
+Each one works around a place where moto cannot do what AWS does, so that the
+templates real users get deploy unchanged. None of them makes moto accept
+something AWS would reject. README "Deploy locally" lists them with the other
+emulator limits.
+"""
+
+from __future__ import annotations
+
+import functools
+import uuid
+
+
+def apply_all() -> None:
+    complete_custom_resources_without_handler()
+    accept_flow_log_s3_prefix()
+    tag_kms_keys_from_templates()
+    create_security_group_egress_resources()
+    apply_inline_security_group_egress()
+
+
+def complete_custom_resources_without_handler() -> None:
+    """Lambda-backed custom resources succeed at once, with no attributes, without running their handler.
+
+    moto runs a custom resource's Lambda in Docker, which this machine does not
+    have (and could not pull images for); the stack would wait for the handler's
+    answer for ever. The only custom resource in our stacks is CDK's
+    ``Custom::VpcRestrictDefaultSG``, which strips the default security group's
+    rules; its effect is therefore not checked locally.
+    """
+    from moto.cloudformation import cloudformation_backends
+    from moto.cloudformation.custom_model import CustomModel
+
+    def create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        resource = cls(region_name, str(uuid.uuid4()), kwargs["LogicalId"], resource_name)
+        cloudformation_backends[account_id][region_name].get_stack(kwargs["StackId"]).add_custom_resource(resource)
+        resource.set_data({})
+        return resource
+
+    CustomModel.create_from_cloudformation_json = classmethod(create)
+
+
+def accept_flow_log_s3_prefix() -> None:
+    """A flow log to ``arn:aws:s3:::bucket/prefix/`` finds its bucket.
+
+    AWS accepts a folder after the bucket in the destination ARN (VPC User Guide,
+    "Publish flow logs to Amazon S3"); moto looks the whole ``bucket/prefix/``
+    up as a bucket name, reports it missing and then fails in CloudFormation with
+    an IndexError. The flow log is created with the bucket-only ARN and given
+    back its full destination afterwards.
+    """
+    from moto.ec2.models.flow_logs import FlowLogsBackend
+
+    original = FlowLogsBackend.create_flow_logs
+    if getattr(original, "_mlbp_shim", False):
+        return
+
+    @functools.wraps(original)
+    def create_flow_logs(self, resource_type, resource_ids, traffic_type, deliver_logs_permission_arn,
+                         log_destination_type, log_destination, *args, **kwargs):
+        bucket_only = log_destination
+        if log_destination_type == "s3" and log_destination and log_destination.count(":") >= 5:
+            head, _, path = log_destination.rpartition(":")
+            bucket_only = f"{head}:{path.split('/', 1)[0]}"
+        flow_logs, unsuccessful = original(
+            self, resource_type, resource_ids, traffic_type, deliver_logs_permission_arn,
+            log_destination_type, bucket_only, *args, **kwargs,
+        )
+        for flow_log in flow_logs:
+            flow_log.log_destination = log_destination
+        return flow_logs, unsuccessful
+
+    create_flow_logs._mlbp_shim = True
+    FlowLogsBackend.create_flow_logs = create_flow_logs
+
+
+def tag_kms_keys_from_templates() -> None:
+    """``AWS::KMS::Key`` with ``Tags`` deploys.
+
+    CloudFormation writes tags as ``{Key, Value}``, the KMS API as ``{TagKey, TagValue}``;
+    moto hands the template's tags to the API code unchanged and fails with
+    ``KeyError: 'TagKey'``. Every key we create is tagged (blueprint and owner tags).
+    """
+    from moto.kms.models import Key
+
+    original = Key.create_from_cloudformation_json.__func__
+    if getattr(original, "_mlbp_shim", False):
+        return
+
+    def create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        properties = cloudformation_json.get("Properties", {})
+        if properties.get("Tags"):
+            properties = {
+                **properties,
+                "Tags": [{"TagKey": t["Key"], "TagValue": t["Value"]} for t in properties["Tags"]],
+            }
+            cloudformation_json = {**cloudformation_json, "Properties": properties}
+        return original(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+
+    create._mlbp_shim = True
+    Key.create_from_cloudformation_json = classmethod(create)
+
+
+def create_security_group_egress_resources() -> None:
+    """``AWS::EC2::SecurityGroupEgress`` creates its rule.
+
+    moto's CloudFormation knows ``SecurityGroupIngress`` but skips
+    ``SecurityGroupEgress`` with a warning. CDK renders every egress rule that
+    names another group (here: the node group to itself, which EFA needs) as one,
+    so without this the self-referencing egress rule would silently be missing.
+    Registered as a moto CloudFormation model before moto builds its model map.
+    """
+    from moto.core.common_models import CloudFormationModel
+    from moto.ec2.models import ec2_backends
+
+    if any(m.cloudformation_type() == "AWS::EC2::SecurityGroupEgress" for m in CloudFormationModel.__subclasses__()):
+        return
+
+    class SecurityGroupEgress(CloudFormationModel):
+        def __init__(self, group_id: str, properties: dict) -> None:
+            self.group_id = group_id
+            self.properties = properties
+
+        @staticmethod
+        def cloudformation_name_type() -> str:
+            return ""
+
+        @staticmethod
+        def cloudformation_type() -> str:
+            return "AWS::EC2::SecurityGroupEgress"
+
+        @property
+        def physical_resource_id(self) -> str:
+            return f"{self.group_id}|egress|{self.properties.get('DestinationSecurityGroupId') or self.properties.get('CidrIp')}"
+
+        @classmethod
+        def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+            properties = cloudformation_json["Properties"]
+            destination = properties.get("DestinationSecurityGroupId")
+            cidr = properties.get("CidrIp")
+            ec2_backends[account_id][region_name].authorize_security_group_egress(
+                group_name_or_id=properties["GroupId"],
+                ip_protocol=properties["IpProtocol"],
+                from_port=properties.get("FromPort"),
+                to_port=properties.get("ToPort"),
+                ip_ranges=[{"CidrIp": cidr, "Description": properties.get("Description")}] if cidr else [],
+                source_groups=[{"GroupId": destination, "Description": properties.get("Description")}]
+                if destination
+                else [],
+            )
+            return cls(properties["GroupId"], properties)
+
+    SecurityGroupEgress.__qualname__ = "SecurityGroupEgress"
+
+
+def apply_inline_security_group_egress() -> None:
+    """An ``AWS::EC2::SecurityGroup`` with ``SecurityGroupEgress`` gets exactly those egress rules.
+
+    CloudFormation replaces the default allow-all egress rule with the listed ones
+    (AWS::EC2::SecurityGroup, property SecurityGroupEgress). moto applies the
+    inline ingress rules but ignores the egress list, leaving allow-all in place,
+    which would hide exactly what the node group restricts.
+    """
+    from moto.ec2.models import ec2_backends
+    from moto.ec2.models.security_groups import SecurityGroup
+
+    original = SecurityGroup.create_from_cloudformation_json.__func__
+    if getattr(original, "_mlbp_shim", False):
+        return
+
+    def create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        group = original(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+        rules = cloudformation_json["Properties"].get("SecurityGroupEgress")
+        if rules:
+            backend = ec2_backends[account_id][region_name]
+            backend.revoke_security_group_egress(
+                group_name_or_id=group.id, ip_protocol="-1", from_port=None, to_port=None,
+                ip_ranges=[{"CidrIp": "0.0.0.0/0"}], vpc_id=group.vpc_id,
+            )
+            for rule in rules:
+                cidr, destination = rule.get("CidrIp"), rule.get("DestinationSecurityGroupId")
+                backend.authorize_security_group_egress(
+                    group_name_or_id=group.id,
+                    ip_protocol=str(rule["IpProtocol"]),
+                    from_port=rule.get("FromPort"),
+                    to_port=rule.get("ToPort"),
+                    ip_ranges=[{"CidrIp": cidr, "Description": rule.get("Description")}] if cidr else [],
+                    source_groups=[{"GroupId": destination}] if destination else [],
+                    vpc_id=group.vpc_id,
+                )
+        return group
+
+    create._mlbp_shim = True
+    SecurityGroup.create_from_cloudformation_json = classmethod(create)
