@@ -52,6 +52,10 @@ class InstanceType:
     local_nvme: bool
     arch: str
     on_demand_usd_per_hour: float | None
+    #: Secondary interfaces may be `efa-only` (no ENA, no IP address); otherwise `efa`.
+    efa_only_supported: bool = False
+    #: The EFA device does RDMA read, so libfabric may use it (FI_EFA_USE_DEVICE_RDMA=1).
+    efa_rdma: bool = False
 
     @property
     def is_gpu(self) -> bool:
@@ -173,6 +177,8 @@ def _instance(name: str, spec: dict, price: float | None) -> InstanceType:
         local_nvme=spec["local_nvme"],
         arch=spec["arch"],
         on_demand_usd_per_hour=price,
+        efa_only_supported=spec["efa_only_supported"],
+        efa_rdma=spec["efa_rdma"],
     )
 
 

@@ -185,3 +185,19 @@ def dlami_parameter(flavour: str, *, os: str | None = None, arch: str = "x86_64"
     if os not in variants[arch]:
         raise ImageNotFound(f"DLAMI {flavour} ({arch}): no {os!r} image; available: {', '.join(variants[arch])}")
     return spec["template"].format(arch=arch, os=os, version=version)
+
+
+def batch_host_kinds() -> list[str]:
+    """Accelerator kinds AWS Batch has an ECS-optimized host AMI for (``gpu``, ``neuron``)."""
+    return sorted(k for k in _dlami()["batch_hosts"] if k != "source")
+
+
+def batch_host_image(kind: str, *, arch: str = "x86_64") -> dict:
+    """The ECS-optimized AMI (public SSM parameter, OS, Batch image type) for Batch hosts of ``kind``."""
+    hosts = _dlami()["batch_hosts"]
+    if kind not in batch_host_kinds():
+        raise ImageNotFound(f"no AWS Batch host AMI for {kind!r} accelerators; available: {', '.join(batch_host_kinds())}")
+    host = hosts[kind]
+    if arch not in host["arch"]:
+        raise ImageNotFound(f"the {kind} Batch host AMI has no {arch} build; architectures: {', '.join(host['arch'])}")
+    return host

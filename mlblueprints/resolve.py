@@ -17,6 +17,8 @@ from mlblueprints import images, serving
 from mlblueprints.catalog import Catalog, InstanceType, load_catalog
 from mlblueprints.model import Blueprint, Container, Image, InstanceRequest
 from mlblueprints.model.inference_fleet import Endpoint, ShadowVariant, Variant
+from mlblueprints import efa, fsx_sizing
+from mlblueprints.model.ultracluster import ExistingFileSystem, UltraClusterSpec
 
 
 @dataclass(frozen=True)
@@ -232,8 +234,130 @@ def resolve_inference_fleet(blueprint: Blueprint, catalog: Catalog) -> ResolvedF
     )
 
 
+@dataclass(frozen=True)
+class HostImage:
+    """The ECS-optimized AMI a Batch node boots (public SSM parameter, read at deploy time)."""
+
+    ssm_parameter: str
+    #: Ec2Configuration.ImageType that tells Batch what the AMI is for.
+    batch_image_type: str
+    os: str
+    root_device_name: str
+
+
+@dataclass(frozen=True)
+class LustrePlan:
+    """The file system every node mounts at /fsx: a new one of ``size``, or ``existing``."""
+
+    size: fsx_sizing.LustreSize | None
+    efa: bool
+    existing: ExistingFileSystem | None
+    #: nodes x accelerators x throughput_per_gpu_mbps, when the blueprint asked for it.
+    needed_mbps: float | None = None
+
+
+@dataclass(frozen=True)
+class ResolvedUltraCluster:
+    blueprint: Blueprint
+    #: The EC2 hardware (for HyperPod too: its ml.* type runs on this).
+    instance: InstanceType
+    #: What the orchestrator launches: the EC2 type for Batch, ``ml.<type>`` for HyperPod.
+    node_type: str
+    efa_layout: tuple[efa.NetworkInterface, ...]
+    #: Batch only; HyperPod boots its own AMI.
+    host_image: HostImage | None
+    container: ContainerImage | None
+    lustre: LustrePlan
+
+
+def ultracluster_instance(spec: UltraClusterSpec, catalog: Catalog) -> InstanceType | None:
+    """The EC2 type behind the blueprint's wording, offered where the orchestrator launches it.
+
+    Accelerator wording picks the cheapest type offered in the region by EC2 (Batch) or by
+    SageMaker HyperPod (cfn-lint's aws_sagemaker_cluster data).
+    """
+    request = spec.instance
+    if request.type is not None:
+        return catalog.get(request.type.removeprefix("ml."))
+    wanted = request.accelerators
+    for candidate in catalog.by_accelerator(wanted.model, wanted.count):
+        if wanted.min_memory_gib and candidate.accelerator.memory_gib < wanted.min_memory_gib:
+            continue
+        offered = (
+            catalog.is_offered(f"ml.{candidate.name}", spec.region, service="cluster")
+            if spec.orchestrator == "hyperpod"
+            else catalog.is_offered(candidate.name, spec.region)
+        )
+        if offered:
+            return candidate
+    return None
+
+
+def lustre_plan(spec: UltraClusterSpec, instance: InstanceType) -> LustrePlan:
+    fsx = spec.storage.fsx
+    if fsx.existing is not None:
+        return LustrePlan(size=None, efa=False, existing=fsx.existing)
+    if fsx.throughput_per_gpu_mbps is None:
+        return LustrePlan(size=fsx_sizing.LustreSize(fsx.storage_capacity_gib, fsx.throughput_per_tib), efa=fsx.efa, existing=None)
+    accelerators = instance.accelerator.count if instance.accelerator else 1
+    needed = spec.nodes * accelerators * fsx.throughput_per_gpu_mbps
+    size = fsx_sizing.size_for_throughput(needed, floor_gib=fsx.storage_capacity_gib or 0)
+    return LustrePlan(size=size, efa=fsx.efa, existing=None, needed_mbps=needed)
+
+
+def batch_host_image(instance: InstanceType) -> HostImage:
+    host = images.batch_host_image(accelerator_processor(instance), arch=instance.arch)
+    return HostImage(
+        ssm_parameter=host["ssm_parameter"],
+        batch_image_type=host["batch_image_type"],
+        os=host["os"],
+        root_device_name=images.root_device_name(host["os"]),
+    )
+
+
+#: DLC processor tokens of Neuron training images, most current first (the SDK's image_uri_config
+#: names them neuronx for pytorch-training-neuronx, trn for older repositories).
+NEURON_TRAINING_PROCESSORS = ("neuronx", "trn", "neuron")
+
+
+def resolve_training_container(container: Container | None, region: str, instance: InstanceType) -> ContainerImage | None:
+    """Like ``resolve_container``, but a Neuron node takes whichever Neuron processor the image offers."""
+    if container is None or container.uri is not None or not instance.is_neuron:
+        return resolve_container(container, region, instance, scope="training")
+    missing: images.ImageNotFound | None = None
+    for processor in NEURON_TRAINING_PROCESSORS:
+        try:
+            uri = images.dlc_uri(
+                container.framework, container.version, region=region, scope="training",
+                processor=processor, python=container.python,
+            )
+        except images.ImageNotFound as error:
+            missing = error
+            continue
+        return ContainerImage(uri=uri, repository_arn=images.dlc_repository_arn(uri))
+    raise missing
+
+
+def resolve_ultracluster(blueprint: Blueprint, catalog: Catalog) -> ResolvedUltraCluster:
+    spec = blueprint.spec
+    instance = ultracluster_instance(spec, catalog)
+    if instance is None:
+        raise LookupError(f"{blueprint.file}: instance was not validated before resolving")
+    batch = spec.orchestrator == "batch"
+    return ResolvedUltraCluster(
+        blueprint=blueprint,
+        instance=instance,
+        node_type=instance.name if batch else f"ml.{instance.name}",
+        efa_layout=efa.interface_layout(instance),
+        host_image=batch_host_image(instance) if batch else None,
+        container=resolve_training_container(spec.container, spec.region, instance),
+        lustre=lustre_plan(spec, instance),
+    )
+
+
 #: kind -> resolver. A new kind registers its resolver here.
 RESOLVERS = {
     "TrainingCluster": resolve_training_cluster,
     "InferenceFleet": resolve_inference_fleet,
+    "UltraCluster": resolve_ultracluster,
 }

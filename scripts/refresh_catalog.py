@@ -54,6 +54,7 @@ class Problems:
 
 def ec2_entries(src: dict, problems: Problems) -> dict[str, dict]:
     out: dict[str, dict] = {}
+    efa_facts = src["efa_facts"]
     for family, fam in src["families"].items():
         for name, row in fam["sizes"].items():
             spec = {**fam.get("defaults", {}), **row}
@@ -69,6 +70,10 @@ def ec2_entries(src: dict, problems: Problems) -> dict[str, dict]:
             efa = spec["efa"]
             if efa and efa > spec["network_cards"] and spec["network_cards"] > 1:
                 problems.error(f"{name}: {efa} EFA interfaces but only {spec['network_cards']} network cards")
+            if efa and spec["network_cards"] > 1 and efa != spec["network_cards"]:
+                # The UltraCluster layout puts one EFA on every card; a type with EFA on only
+                # some cards (p6-b300's card 0 is ENA-only) needs per-card data first.
+                problems.error(f"{name}: {efa} EFA interfaces on {spec['network_cards']} network cards; record which cards carry EFA")
             out[name] = {
                 "family": family,
                 "accelerator": {**acc, "count": row["count"]} if acc else None,
@@ -77,6 +82,8 @@ def ec2_entries(src: dict, problems: Problems) -> dict[str, dict]:
                 "network_gbps": spec["network_gbps"],
                 "efa_supported": efa > 0,
                 "max_efa_interfaces": efa,
+                "efa_only_supported": efa > 0 and name not in efa_facts["efa_only_unsupported"],
+                "efa_rdma": efa > 0 and family in efa_facts["rdma_families"],
                 "network_cards": spec["network_cards"],
                 "cluster_placement": spec["cluster_placement"],
                 "local_nvme": spec["local_nvme"],
@@ -199,7 +206,8 @@ def main(argv: list[str] | None = None) -> int:
             "network_gbps": "peak bandwidth; 'Up to N Gigabit' sizes record N",
             "accelerator.memory_gib": "per accelerator",
             "ml.*": "SageMaker types point at their EC2 spec ('ec2') and carry their own price",
-            "efa_only_supported": "not recorded: no per-type source",
+            "efa_only_supported": "EFA-only interfaces on every EFA type except efa_facts.efa_only_unsupported (source yaml)",
+            "efa_rdma": "EFA device supports RDMA read: FI_EFA_USE_DEVICE_RDMA=1 is safe",
         },
         "instances": {**dict(sorted(ec2.items())), **dict(sorted(ml.items()))},
     }

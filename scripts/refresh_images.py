@@ -144,6 +144,33 @@ DLAMI_TABLE = {
             "variants": {"x86_64": ["ubuntu-24.04", "ubuntu-22.04", "amazon-linux-2023"]},
         },
     },
+    # AWS Batch multi-node parallel jobs run only on Amazon Linux with the ecs-init package
+    # (Batch User Guide, "Compute resource AMI specification"), so Batch hosts boot the
+    # ECS-optimized Amazon Linux 2023 AMI for their accelerator, not a DLAMI; the training
+    # stack (CUDA, NCCL, libfabric, or the Neuron SDK) comes with the Deep Learning Container.
+    # Parameter names: ECS Developer Guide, "Retrieving Amazon ECS-optimized AMI metadata";
+    # image types: Batch API Reference, Ec2Configuration (ECS_AL2023_NVIDIA since 2025-08).
+    "batch_hosts": {
+        "source": [
+            "https://docs.aws.amazon.com/batch/latest/userguide/batch-ami-spec.html",
+            "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/retrieve-ecs-optimized_AMI.html",
+            "https://docs.aws.amazon.com/batch/latest/APIReference/API_Ec2Configuration.html",
+        ],
+        "gpu": {
+            "description": "Amazon ECS-optimized Amazon Linux 2023 (GPU) AMI: NVIDIA driver, container toolkit, ECS agent",
+            "ssm_parameter": "/aws/service/ecs/optimized-ami/amazon-linux-2023/gpu/recommended/image_id",
+            "os": "amazon-linux-2023",
+            "batch_image_type": "ECS_AL2023_NVIDIA",
+            "arch": ["x86_64"],
+        },
+        "neuron": {
+            "description": "Amazon ECS-optimized Amazon Linux 2023 (Neuron) AMI: Neuron driver, ECS agent",
+            "ssm_parameter": "/aws/service/ecs/optimized-ami/amazon-linux-2023/neuron/recommended/image_id",
+            "os": "amazon-linux-2023",
+            "batch_image_type": "ECS_AL2023",
+            "arch": ["x86_64"],
+        },
+    },
 }
 
 

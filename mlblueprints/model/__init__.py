@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 from mlblueprints.loader import SourceMap
-from mlblueprints.model import inference_fleet, training_cluster
+from mlblueprints.model import inference_fleet, training_cluster, ultracluster
 from mlblueprints.model.common import (
     API_VERSION,
     STACK_PREFIX,
@@ -32,14 +32,16 @@ from mlblueprints.model.common import (
 )
 from mlblueprints.model.inference_fleet import InferenceFleetSpec
 from mlblueprints.model.training_cluster import TrainingClusterSpec
+from mlblueprints.model.ultracluster import UltraClusterSpec
 
 #: kind -> builder of its spec. A new kind registers here and in the schema's `kind` enum.
 SPEC_BUILDERS = {
     "TrainingCluster": training_cluster.build_spec,
     "InferenceFleet": inference_fleet.build_spec,
+    "UltraCluster": ultracluster.build_spec,
 }
 
-Spec = TrainingClusterSpec | InferenceFleetSpec
+Spec = TrainingClusterSpec | InferenceFleetSpec | UltraClusterSpec
 
 
 @dataclass(frozen=True)
@@ -81,5 +83,6 @@ __all__ = [
     "Storage",
     "Suppression",
     "TrainingClusterSpec",
+    "UltraClusterSpec",
     "build",
 ]

@@ -23,6 +23,7 @@ from mlblueprints.rules.instance import AcceleratorImagePairing, IdleAccelerator
 from mlblueprints.rules.naming import UniqueName
 from mlblueprints.rules.network import ZonesMatchRegionAndSubnets
 from mlblueprints.rules.storage import FsxCapacityAndThroughput, FsxSingleZone
+from mlblueprints.rules.ultracluster import ULTRACLUSTER_RULES
 
 BLUEPRINT_RULES: tuple[Rule, ...] = (
     InstanceTypeOffered(),
@@ -50,6 +51,7 @@ BLUEPRINT_RULES: tuple[Rule, ...] = (
     HubModelNetwork(),
     UniqueEndpointNames(),
     ModeSettings(),
+    *ULTRACLUSTER_RULES,
 )
 CROSS_RULES: tuple[CrossRule, ...] = (UniqueName(),)
 ALL_RULES = {rule.id: rule for rule in (*BLUEPRINT_RULES, *CROSS_RULES)}
