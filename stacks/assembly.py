@@ -6,12 +6,14 @@ import aws_cdk as cdk
 
 from mlblueprints.model import Blueprint
 from mlblueprints.resolve import resolve
+from stacks.inference_fleet import InferenceFleetStack
 from stacks.naming import construct_id
 from stacks.training_cluster import TrainingClusterStack
 
 #: kind -> stack class. A new kind registers its stack here.
 STACKS = {
     "TrainingCluster": TrainingClusterStack,
+    "InferenceFleet": InferenceFleetStack,
 }
 
 

@@ -55,12 +55,13 @@ ACCESS_LOGS_BY_POLICY_FLAG = "@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy"
 class StorageProps:
     storage: model.Storage
     key: kms.IKey
-    vpc: ec2.IVpc
-    #: FSx for Lustre is single-AZ; it goes where the first nodes go.
-    subnet: ec2.ISubnet
-    node_security_group: ec2.SecurityGroup
     #: Whether another construct (flow logs of a new VPC) writes into the access-logs bucket.
     needs_log_bucket: bool
+    #: FSx for Lustre only (None without `storage.fsx`): its VPC, subnet and client security group.
+    vpc: ec2.IVpc | None = None
+    #: FSx for Lustre is single-AZ; it goes where the first nodes go.
+    subnet: ec2.ISubnet | None = None
+    node_security_group: ec2.SecurityGroup | None = None
 
 
 class Storage(Construct):
