@@ -509,7 +509,7 @@ class HubModelNetwork(InferenceRule):
 class UniqueEndpointNames(InferenceRule):
     id = "BP313"
     level = Level.ERROR
-    summary = "Endpoint names are unique in the fleet, variant names (shadow included) unique in their endpoint"
+    summary = "Endpoint names are unique in the fleet, variant names (shadow included, any case) unique in their endpoint"
     source_url = "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariant.html"
 
     def check(self, blueprint, context):
@@ -522,15 +522,17 @@ class UniqueEndpointNames(InferenceRule):
                     "give each endpoint its own name; it becomes the SageMaker endpoint name",
                 )
             endpoints.setdefault(endpoint.name, endpoint.index)
+            # Compared without case: the stack derives construct ids from them, and "Blue" and
+            # "blue" would also be hard to tell apart on a dashboard.
             names: set[str] = set()
             for variant, path in variants(endpoint):
-                if variant.name in names:
+                if variant.name.lower() in names:
                     yield Finding(
                         path + ("name",),
-                        f"variant name {variant.name!r} is used twice in endpoint {endpoint.name}",
+                        f"variant name {variant.name!r} is used twice in endpoint {endpoint.name} (case does not count)",
                         "give each variant (and the shadow) its own name",
                     )
-                names.add(variant.name)
+                names.add(variant.name.lower())
 
 
 class ModeSettings(InferenceRule):

@@ -15,6 +15,8 @@ A = {"name": "a", "model": {"artifact": "a/model.tar.gz"}}
         pytest.param([endpoint({"variants": [A, copy.deepcopy(A)]})], [("BP313", "spec.endpoints[0].variants[1].name")], id="same-variant"),
         pytest.param([endpoint({"variants": [A], "shadow": copy.deepcopy(A)})], [("BP313", "spec.endpoints[0].shadow.name")],
                      id="shadow-reuses-name"),
+        pytest.param([endpoint({"variants": [A, dict(copy.deepcopy(A), name="A")]})],
+                     [("BP313", "spec.endpoints[0].variants[1].name")], id="case-does-not-count"),
     ],
 )
 def test_bp313(endpoints, expected):
