@@ -73,27 +73,75 @@ def _show(args) -> int:
     if report.has_errors:
         return EXIT_INVALID
     for blueprint in report.blueprints:
-        resolved = resolve(blueprint)
-        instance = resolved.instance
-        print(
-            json.dumps(
-                {
-                    "file": blueprint.file,
-                    "stack": blueprint.metadata.stack_name,
-                    "region": blueprint.spec.region,
-                    "instance_type": instance.name,
-                    "accelerators": (
-                        f"{instance.accelerator.count}x {instance.accelerator.model}" if instance.accelerator else None
-                    ),
-                    "on_demand_usd_per_hour": instance.on_demand_usd_per_hour,
-                    "ami_ssm_parameter": resolved.machine_image.ssm_parameter,
-                    "ami_id": resolved.machine_image.ami_id,
-                    "container_uri": resolved.container.uri if resolved.container else None,
-                },
-                indent=2,
-            )
-        )
+        shown = {
+            "file": blueprint.file,
+            "kind": blueprint.kind,
+            "stack": blueprint.metadata.stack_name,
+            "region": blueprint.spec.region,
+        }
+        fields = SHOWN_FIELDS.get(blueprint.kind)
+        if fields is not None:
+            shown.update(fields(resolve(blueprint)))
+        print(json.dumps(shown, indent=2))
     return EXIT_OK
+
+
+def _accelerators(instance) -> str | None:
+    return f"{instance.accelerator.count}x {instance.accelerator.model}" if instance and instance.accelerator else None
+
+
+def _training_cluster_fields(resolved) -> dict:
+    instance = resolved.instance
+    return {
+        "instance_type": instance.name,
+        "accelerators": _accelerators(instance),
+        "on_demand_usd_per_hour": instance.on_demand_usd_per_hour,
+        "ami_ssm_parameter": resolved.machine_image.ssm_parameter,
+        "ami_id": resolved.machine_image.ami_id,
+        "container_uri": resolved.container.uri if resolved.container else None,
+    }
+
+
+def _inference_fleet_fields(resolved) -> dict:
+    def variant(v) -> dict:
+        return {
+            "name": v.variant.name,
+            "instance_type": v.instance.name if v.instance else None,
+            "accelerators": _accelerators(v.instance),
+            "container_uri": v.container.uri,
+            "environment": dict(v.environment),
+        }
+
+    endpoints = []
+    for e in resolved.endpoints:
+        spec = e.endpoint
+        scaling = spec.autoscaling
+        endpoints.append(
+            {
+                "endpoint_name": e.name,
+                "mode": spec.mode,
+                "network_isolation": spec.network_isolation,
+                "vpc": spec.vpc,
+                "volume_kms_key": e.encrypts_volume,
+                "variants": [variant(v) for v in e.variants],
+                "shadow": variant(e.shadow) if e.shadow else None,
+                "autoscaling": None if scaling is None else {
+                    "min": scaling.min,
+                    "max": scaling.max,
+                    # The SageMakerVariantInvocationsPerInstance target counts per minute.
+                    "invocations_per_instance_per_minute": scaling.invocations_per_minute,
+                    "backlog_per_instance": scaling.backlog_per_instance,
+                },
+            }
+        )
+    return {"tier": resolved.blueprint.spec.tier, "endpoints": endpoints}
+
+
+#: kind -> the resolved fields `mlbp show` prints after file, kind, stack and region.
+SHOWN_FIELDS = {
+    "TrainingCluster": _training_cluster_fields,
+    "InferenceFleet": _inference_fleet_fields,
+}
 
 
 def _rules(args) -> int:
