@@ -95,6 +95,8 @@ def start(*, port: int | None = None, pid_file: Path | None = None, log_file: Pa
           timeout: float = 60) -> Emulator:
     """Spawn the emulator on ``localhost:port`` (a free port by default) and wait until it answers."""
     port = port or free_port()
+    if log_file is not None:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
     log = open(log_file, "wb") if log_file is not None else subprocess.DEVNULL  # noqa: SIM115
     env = {**os.environ, **DUMMY_CREDENTIALS}
     process = subprocess.Popen(

@@ -9,6 +9,7 @@ emulator limits.
 from __future__ import annotations
 
 import functools
+import json
 import uuid
 
 
@@ -18,6 +19,8 @@ def apply_all() -> None:
     tag_kms_keys_from_templates()
     create_security_group_egress_resources()
     apply_inline_security_group_egress()
+    keep_default_parameters_on_update()
+    delete_route_tables_with_their_stack()
 
 
 def complete_custom_resources_without_handler() -> None:
@@ -76,11 +79,14 @@ def accept_flow_log_s3_prefix() -> None:
 
 
 def tag_kms_keys_from_templates() -> None:
-    """``AWS::KMS::Key`` with ``Tags`` deploys.
+    """``AWS::KMS::Key`` with ``Tags`` and a ``KeyPolicy`` deploys and then answers API calls.
 
     CloudFormation writes tags as ``{Key, Value}``, the KMS API as ``{TagKey, TagValue}``;
     moto hands the template's tags to the API code unchanged and fails with
     ``KeyError: 'TagKey'``. Every key we create is tagged (blueprint and owner tags).
+    moto also stores the template's key policy as an object where its API code
+    expects JSON text, so every later call on the key (DescribeKey, and S3's
+    SSE-KMS) fails with a TypeError.
     """
     from moto.kms.models import Key
 
@@ -90,6 +96,9 @@ def tag_kms_keys_from_templates() -> None:
 
     def create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
         properties = cloudformation_json.get("Properties", {})
+        if isinstance(properties.get("KeyPolicy"), dict):
+            properties = {**properties, "KeyPolicy": json.dumps(properties["KeyPolicy"])}
+            cloudformation_json = {**cloudformation_json, "Properties": properties}
         if properties.get("Tags"):
             properties = {
                 **properties,
@@ -193,3 +202,51 @@ def apply_inline_security_group_egress() -> None:
 
     create._mlbp_shim = True
     SecurityGroup.create_from_cloudformation_json = classmethod(create)
+
+
+def keep_default_parameters_on_update() -> None:
+    """A stack update keeps parameters whose first deploy used the template default.
+
+    The CDK CLI updates a stack with ``UsePreviousValue`` for every parameter it
+    does not set, here the SSM parameter paths of the AMIs. moto only remembers
+    parameters passed explicitly and fails such an update with a KeyError. A
+    parameter that was never passed had its default as previous value, so it is
+    dropped from the request and the default applies again.
+    """
+    from moto.cloudformation.models import CloudFormationBackend
+
+    original = CloudFormationBackend._resolve_update_parameters
+    if getattr(original, "_mlbp_shim", False):
+        return
+
+    @functools.wraps(original)
+    def resolve(self, instance, incoming_params):
+        known = instance.parameters or {}
+        incoming_params = [
+            p for p in incoming_params if not (p.get("UsePreviousValue") and p["ParameterKey"] not in known)
+        ]
+        return original(self, instance, incoming_params)
+
+    resolve._mlbp_shim = True
+    CloudFormationBackend._resolve_update_parameters = resolve
+
+
+def delete_route_tables_with_their_stack() -> None:
+    """Deleting a stack deletes its ``AWS::EC2::RouteTable`` resources.
+
+    moto's CloudFormation model for route tables has no delete, so they outlive the
+    stack, and the VPC's deletion then fails with "has dependencies" (moto refuses
+    to delete a VPC with more than its main route table): ``cdk destroy`` of any
+    stack with a new VPC would fail. A table still associated with a subnet raises
+    DependencyViolation, and moto's delete loop retries it after the subnets go.
+    """
+    from moto.ec2.models import ec2_backends
+    from moto.ec2.models.route_tables import RouteTable
+
+    if "delete_from_cloudformation_json" in RouteTable.__dict__:
+        return
+
+    def delete(cls, resource_name, cloudformation_json, account_id, region_name):
+        ec2_backends[account_id][region_name].delete_route_table(resource_name)
+
+    RouteTable.delete_from_cloudformation_json = classmethod(delete)
