@@ -45,6 +45,14 @@ def _compute(resources: dict) -> str:
         if resource["Type"] == "AWS::AutoScaling::AutoScalingGroup":
             props = resource["Properties"]
             return f"nodes min/desired/max {props.get('MinSize')}/{props.get('DesiredCapacity', '-')}/{props.get('MaxSize')}"
+    endpoints = sorted(r["Properties"]["EndpointName"] for r in resources.values() if r["Type"] == "AWS::SageMaker::Endpoint")
+    if endpoints:
+        scaling = sorted(
+            f"{r['Properties']['ResourceId'].split('/variant/')[-1]} {r['Properties']['MinCapacity']}-{r['Properties']['MaxCapacity']}"
+            for r in resources.values()
+            if r["Type"] == "AWS::ApplicationAutoScaling::ScalableTarget"
+        )
+        return f"endpoints {', '.join(endpoints)}" + (f" (variants scaling {', '.join(scaling)})" if scaling else "")
     return ""
 
 
