@@ -9,11 +9,13 @@ from mlblueprints.resolve import resolve
 from stacks.inference_fleet import InferenceFleetStack
 from stacks.naming import construct_id
 from stacks.training_cluster import TrainingClusterStack
+from stacks.ultracluster import UltraClusterStack
 
 #: kind -> stack class. A new kind registers its stack here.
 STACKS = {
     "TrainingCluster": TrainingClusterStack,
     "InferenceFleet": InferenceFleetStack,
+    "UltraCluster": UltraClusterStack,
 }
 
 

@@ -41,6 +41,8 @@ class SecurityProps:
     blueprint_name: str
     session_manager: bool
     container: ContainerImage | None
+    #: Who runs as the node role: EC2 instances, or a service launching nodes for us (SageMaker HyperPod).
+    node_service: str = "ec2.amazonaws.com"
 
 
 class Security(Construct):
@@ -63,7 +65,7 @@ class Security(Construct):
         self.node_role = iam.Role(
             self,
             "NodeRole",
-            assumed_by=iam.ServicePrincipal("ec2.amazonaws.com"),
+            assumed_by=iam.ServicePrincipal(props.node_service),
             description=f"mlblueprints {props.blueprint_name}: training nodes",
         )
         if props.session_manager:
