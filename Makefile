@@ -14,7 +14,7 @@ export JSII_NODE := $(NODE_BIN)/node
 export CDK_DISABLE_CLI_TELEMETRY := true
 CDK := $(CURDIR)/node_modules/.bin/cdk --no-notices --no-version-reporting
 
-.PHONY: setup synth test validate bench clean
+.PHONY: setup synth test validate bench clean deploy-local doctor
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -28,6 +28,24 @@ node_modules/.installed: package.json package-lock.json $(VENV)/.installed
 	$(BIN)/npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# The local AWS emulator (moto's server) for deploy-local and tests/e2e; synth does not need it.
+$(VENV)/.installed-e2e: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[cdk,test,e2e]'
+	touch $@
+
+E2E_DIR := $(CURDIR)/.e2e
+E2E_PID := $(E2E_DIR)/emulator.pid
+
+# Deploy e2e/blueprints into moto's server on localhost, check, update, destroy (README, "Deploy
+# locally"). The trap stops the emulator even if the deploy script itself is killed.
+deploy-local: setup $(VENV)/.installed-e2e
+	@rm -rf $(E2E_DIR)/run && mkdir -p $(E2E_DIR)
+	@trap '$(BIN)/python -m e2e.emulator stop --pid-file $(E2E_PID)' EXIT; \
+	$(BIN)/python -m e2e.deploy --pid-file $(E2E_PID) --workdir $(E2E_DIR)/run
+
+doctor: setup
+	$(BIN)/mlbp doctor
+
 validate: setup
 	$(BIN)/mlbp validate blueprints
 
@@ -36,7 +54,7 @@ synth: validate
 	$(CDK) synth --quiet
 	$(BIN)/python scripts/synth_summary.py cdk.out
 
-test: setup
+test: setup $(VENV)/.installed-e2e
 	$(BIN)/python -m pytest
 
 bench: setup
@@ -44,4 +62,4 @@ bench: setup
 	$(BIN)/python bench/synth.py
 
 clean:
-	rm -rf $(VENV) node_modules cdk.out .pytest_cache .hypothesis
+	rm -rf $(VENV) node_modules cdk.out .pytest_cache .hypothesis .e2e

@@ -124,7 +124,6 @@ class LocalDeployment:
     emulator: emulator.Emulator
     workdir: Path
     blueprints: Path = BLUEPRINTS
-    log: callable = print
     assembly: Assembly | None = None
     images: dict[tuple[str, str], str] = field(default_factory=dict)  # (region, parameter) -> AMI id
     times: StepTimes = field(default_factory=StepTimes)

@@ -23,6 +23,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -100,7 +101,7 @@ def start(*, port: int | None = None, pid_file: Path | None = None, log_file: Pa
     log = open(log_file, "wb") if log_file is not None else subprocess.DEVNULL  # noqa: SIM115
     env = {**os.environ, **DUMMY_CREDENTIALS}
     process = subprocess.Popen(
-        [sys.executable, "-m", "e2e.emulator", "serve", "--port", str(port)],
+        [sys.executable, "-m", "e2e.emulator", "serve", "--port", str(port), "--parent-pid", str(os.getpid())],
         cwd=Path(__file__).resolve().parents[1],
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -205,7 +206,19 @@ def _publish(*, region: str, name: str, value: str, data_type: str = "text") -> 
     )
 
 
-def serve(port: int) -> None:
+def _exit_with_parent(parent_pid: int) -> None:
+    """End this process when ``parent_pid`` is gone: a killed test run or deploy leaves no server behind."""
+    while True:
+        time.sleep(1)
+        try:
+            os.kill(parent_pid, 0)
+        except ProcessLookupError:
+            os._exit(0)
+        except PermissionError:
+            pass  # alive, owned by someone else
+
+
+def serve(port: int, parent_pid: int | None = None) -> None:
     """What ``moto_server -H localhost -p PORT`` does, with :class:`PublicParameterRoute` in front."""
     from moto.server import signal_handler
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
@@ -215,6 +228,8 @@ def serve(port: int) -> None:
 
     moto_shims.apply_all()
     os.environ.setdefault("MOTO_PORT", str(port))
+    if parent_pid is not None:
+        threading.Thread(target=_exit_with_parent, args=(parent_pid,), daemon=True).start()
     signal.signal(signal.SIGINT, signal_handler)
     signal.signal(signal.SIGTERM, signal_handler)
     app = DomainDispatcherApplication(create_backend_app)
@@ -226,11 +241,12 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     serve_cmd = commands.add_parser("serve", help="run the emulator in the foreground")
     serve_cmd.add_argument("--port", type=int, required=True)
+    serve_cmd.add_argument("--parent-pid", type=int, help="exit when this process is gone")
     stop_cmd = commands.add_parser("stop", help="stop the emulator named in a PID file, if it still runs")
     stop_cmd.add_argument("--pid-file", type=Path, required=True)
     args = parser.parse_args(argv)
     if args.command == "serve":
-        serve(args.port)
+        serve(args.port, args.parent_pid)
         return 0
     if stop_pid_file(args.pid_file):
         print(f"stopped the emulator from {args.pid_file}", file=sys.stderr)
