@@ -53,6 +53,14 @@ def _compute(resources: dict) -> str:
             if r["Type"] == "AWS::ApplicationAutoScaling::ScalableTarget"
         )
         return f"endpoints {', '.join(endpoints)}" + (f" (variants scaling {', '.join(scaling)})" if scaling else "")
+    for resource in resources.values():
+        if resource["Type"] == "AWS::Batch::JobDefinition" and resource["Properties"].get("Type") == "multinode":
+            node = resource["Properties"]["NodeProperties"]
+            instance = node["NodeRangeProperties"][0]["Container"].get("InstanceType", "?")
+            return f"Batch multi-node jobs on {node['NumNodes']}x {instance}"
+        if resource["Type"] == "AWS::SageMaker::Cluster":
+            groups = resource["Properties"]["InstanceGroups"]
+            return "HyperPod " + ", ".join(f"{g['InstanceGroupName']} {g['InstanceCount']}x {g['InstanceType']}" for g in groups)
     return ""
 
 
