@@ -51,6 +51,12 @@ def _parser() -> argparse.ArgumentParser:
 
     rules = commands.add_parser("rules", help="list the semantic rules")
     rules.set_defaults(run=_rules)
+
+    doctor = commands.add_parser(
+        "doctor", help="check the set-up: Node for jsii, CDK CLI vs aws-cdk-lib, cfn-lint, AWS credentials"
+    )
+    doctor.add_argument("--project", default=".", metavar="DIR", help="the checkout to look in (default: .)")
+    doctor.set_defaults(run=_doctor)
     return parser
 
 
@@ -137,41 +143,23 @@ def _inference_fleet_fields(resolved) -> dict:
     return {"tier": resolved.blueprint.spec.tier, "endpoints": endpoints}
 
 
-def _ultracluster_fields(resolved) -> dict:
-    spec = resolved.blueprint.spec
-    instance = resolved.instance
-    lustre = resolved.lustre
-    return {
-        "orchestrator": spec.orchestrator,
-        "availability_zone": spec.availability_zone,
-        "node_type": resolved.node_type,
-        "nodes": spec.nodes,
-        "accelerators_per_node": _accelerators(instance),
-        "capacity": spec.capacity.source,
-        "placement_group": spec.placement_group,
-        "efa_interfaces": [f"card {i.card} device {i.device}: {i.interface_type}" for i in resolved.efa_layout],
-        "host_ami_ssm_parameter": resolved.host_image.ssm_parameter if resolved.host_image else None,
-        "container_uri": resolved.container.uri if resolved.container else None,
-        "fsx": (
-            {"existing": lustre.existing.file_system_id}
-            if lustre.existing
-            else {
-                "capacity_gib": lustre.size.capacity_gib,
-                "throughput_per_tib": lustre.size.throughput_per_tib,
-                "throughput_mbps": round(lustre.size.throughput_mbps),
-                "asked_mbps": lustre.needed_mbps,
-                "efa": lustre.efa,
-            }
-        ),
-    }
-
-
 #: kind -> the resolved fields `mlbp show` prints after file, kind, stack and region.
 SHOWN_FIELDS = {
     "TrainingCluster": _training_cluster_fields,
     "InferenceFleet": _inference_fleet_fields,
-    "UltraCluster": _ultracluster_fields,
 }
+
+
+def _doctor(args) -> int:
+    """One line per finding; exit 1 if any is a problem (each problem line carries its fix)."""
+    from pathlib import Path
+
+    from mlblueprints import doctor
+
+    findings = doctor.diagnose(doctor.Setup.from_environment(Path(args.project)))
+    for finding in findings:
+        print(finding.format())
+    return EXIT_INVALID if any(f.level is doctor.Level.PROBLEM for f in findings) else EXIT_OK
 
 
 def _rules(args) -> int:
