@@ -143,10 +143,40 @@ def _inference_fleet_fields(resolved) -> dict:
     return {"tier": resolved.blueprint.spec.tier, "endpoints": endpoints}
 
 
+def _ultracluster_fields(resolved) -> dict:
+    spec = resolved.blueprint.spec
+    instance = resolved.instance
+    lustre = resolved.lustre
+    return {
+        "orchestrator": spec.orchestrator,
+        "availability_zone": spec.availability_zone,
+        "node_type": resolved.node_type,
+        "nodes": spec.nodes,
+        "accelerators_per_node": _accelerators(instance),
+        "capacity": spec.capacity.source,
+        "placement_group": spec.placement_group,
+        "efa_interfaces": [f"card {i.card} device {i.device}: {i.interface_type}" for i in resolved.efa_layout],
+        "host_ami_ssm_parameter": resolved.host_image.ssm_parameter if resolved.host_image else None,
+        "container_uri": resolved.container.uri if resolved.container else None,
+        "fsx": (
+            {"existing": lustre.existing.file_system_id}
+            if lustre.existing
+            else {
+                "capacity_gib": lustre.size.capacity_gib,
+                "throughput_per_tib": lustre.size.throughput_per_tib,
+                "throughput_mbps": round(lustre.size.throughput_mbps),
+                "asked_mbps": lustre.needed_mbps,
+                "efa": lustre.efa,
+            }
+        ),
+    }
+
+
 #: kind -> the resolved fields `mlbp show` prints after file, kind, stack and region.
 SHOWN_FIELDS = {
     "TrainingCluster": _training_cluster_fields,
     "InferenceFleet": _inference_fleet_fields,
+    "UltraCluster": _ultracluster_fields,
 }
 
 
