@@ -14,7 +14,10 @@ parallel jobs"). We only describe the cluster to it:
 * **Boot.** The launch template's user data (MIME multi-part, which Batch
   requires to merge its own part) installs the EFA kernel module and rdma-core
   (``efa_installer.sh --minimal``: the container brings libfabric and NCCL; EC2
-  User Guide, "Install the EFA software") and mounts FSx at /fsx.
+  User Guide, "Install the EFA software") and mounts FSx at /fsx. On the
+  ECS-optimized AMI the ECS agent is meant to start after user data (Batch's
+  own part writes ECS_CLUSTER there), so no job should land before both are
+  ready; README, "Not checked offline".
 * **Job definition.** Every node runs the training container with every EFA
   device (``/dev/infiniband/uverbs<n>``, one per EFA interface; Batch User
   Guide, "Elastic Fabric Adapter"), all its accelerators, /fsx as a host
