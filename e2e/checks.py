@@ -100,7 +100,7 @@ class DeployedStack:
 
     def image_for(self, image_id: object) -> str | None:
         """The AMI a launch template's ``ImageId`` should hold: a Ref to an SSM parameter, or a literal."""
-        if isinstance(image_id, str):
+        if image_id is None or isinstance(image_id, str):
             return image_id
         parameter = self.template.get("Parameters", {}).get(image_id.get("Ref", ""), {})
         return self.images.get((self.region, parameter.get("Default", "")))
@@ -381,8 +381,14 @@ def sagemaker_endpoints(stack: DeployedStack) -> Result:
             problems.append(f"{logical}: {error}")
     for logical, properties in stack.template_resources("AWS::SageMaker::EndpointConfig").items():
         config = sagemaker.describe_endpoint_config(EndpointConfigName=_name_from_arn(stack.physical_id(logical)))
-        want = sorted(v["VariantName"] for v in properties.get("ProductionVariants", []))
-        have = sorted(v["VariantName"] for v in config.get("ProductionVariants", []))
+        want = sorted(
+            (v["VariantName"], v.get("InstanceType"), float(v.get("InitialVariantWeight", 1)))
+            for v in properties.get("ProductionVariants", [])
+        )
+        have = sorted(
+            (v["VariantName"], v.get("InstanceType"), float(v.get("InitialVariantWeight", 1)))
+            for v in config.get("ProductionVariants", [])
+        )
         if want != have:
             problems.append(f"{logical}: variants {have}, template {want}")
     for logical in endpoints:
@@ -390,6 +396,49 @@ def sagemaker_endpoints(stack: DeployedStack) -> Result:
         if endpoint["EndpointStatus"] != "InService":
             problems.append(f"{logical}: {endpoint['EndpointStatus']}")
     return _result("SageMaker endpoints", problems, f"{len(endpoints)} InService with model and endpoint config")
+
+
+def batch_clusters(stack: DeployedStack) -> Result:
+    """Compute environment on the stack's launch template and subnets, its queue, and the multi-node job."""
+    problems = []
+    batch = stack.client("batch")
+    environments = stack.template_resources("AWS::Batch::ComputeEnvironment")
+    for logical, properties in environments.items():
+        (described,) = batch.describe_compute_environments(computeEnvironments=[stack.physical_id(logical)])[
+            "computeEnvironments"
+        ]
+        resources = described.get("computeResources", {})
+        want = properties["ComputeResources"]
+        if described.get("state") != properties.get("State", "ENABLED"):
+            problems.append(f"{logical}: state {described.get('state')}")
+        if resources.get("instanceTypes") != want.get("InstanceTypes"):
+            problems.append(f"{logical}: instance types {resources.get('instanceTypes')}, template {want.get('InstanceTypes')}")
+        template_ref = want.get("LaunchTemplate", {}).get("LaunchTemplateId", {}).get("Ref")
+        if template_ref and resources.get("launchTemplate", {}).get("launchTemplateId") != stack.physical_id(template_ref):
+            problems.append(f"{logical}: not on the stack's launch template")
+        subnets = {stack.physical_id(s["Ref"]) for s in want.get("Subnets", []) if "Ref" in s}
+        if subnets and set(resources.get("subnets", [])) != subnets:
+            problems.append(f"{logical}: subnets {resources.get('subnets')}, template {sorted(subnets)}")
+    queues = stack.template_resources("AWS::Batch::JobQueue")
+    for logical in queues:
+        (queue,) = batch.describe_job_queues(jobQueues=[stack.physical_id(logical)])["jobQueues"]
+        if queue.get("state") != "ENABLED" or not queue.get("computeEnvironmentOrder"):
+            problems.append(f"{logical}: {queue.get('state')}, {len(queue.get('computeEnvironmentOrder', []))} environment(s)")
+    definitions = stack.template_resources("AWS::Batch::JobDefinition")
+    for logical, properties in definitions.items():
+        name = _name_from_arn(stack.physical_id(logical)).split(":")[0]
+        described = batch.describe_job_definitions(jobDefinitionName=name, status="ACTIVE")["jobDefinitions"]
+        if not described:
+            problems.append(f"{logical}: no active job definition {name}")
+            continue
+        # moto's DescribeJobDefinitions leaves out nodeProperties, so the node count is not compared.
+        if described[-1]["type"] != properties.get("Type", "container"):
+            problems.append(f"{logical}: type {described[-1]['type']}, template {properties.get('Type')}")
+    return _result(
+        "AWS Batch",
+        problems,
+        f"{len(environments)} compute environment(s), {len(queues)} queue(s), {len(definitions)} job definition(s)",
+    )
 
 
 def _name_from_arn(physical_id: str) -> str:
@@ -406,6 +455,7 @@ ALL: tuple[Callable[[DeployedStack], Result], ...] = (
     kms_keys,
     auto_scaling_groups,
     sagemaker_endpoints,
+    batch_clusters,
 )
 
 

@@ -48,6 +48,8 @@ PUBLIC_PREFIX = "/aws/"
 #: The CLI prints this after each stack it deployed ("✨  Deployment time: 1.2s").
 DEPLOY_TIME = re.compile(r"Deployment time: (?P<seconds>[\d.]+)s")
 DEPLOYED = re.compile(r"✅\s+(?P<artifact>\S+)")
+#: The blueprint whose node count the update step changes (a TrainingCluster).
+UPDATED_BLUEPRINT = "train-g5.yaml"
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,10 @@ class Assembly:
 
     def stack(self, stack_name: str) -> StackArtifact:
         return next(s for s in self.stacks if s.stack_name == stack_name)
+
+    def replace(self, stack: StackArtifact) -> Assembly:
+        """This assembly with ``stack`` in place of the stack of the same name."""
+        return Assembly(self.path, tuple(stack if s.stack_name == stack.stack_name else s for s in self.stacks))
 
 
 @dataclass
@@ -237,23 +243,27 @@ class LocalDeployment:
             for stack in self.assembly.stacks
         }
 
-    def update_node_count(self) -> tuple[str, int]:
-        """Raise ``nodes.desired`` (and ``max`` if needed) of the first blueprint by one; redeploy only its stack."""
-        source = sorted(self.blueprints.glob("*.yaml"))[0]
-        changed = self.workdir / "blueprints-updated"
-        shutil.rmtree(changed, ignore_errors=True)
-        shutil.copytree(self.blueprints, changed)
-        document = yaml.safe_load(source.read_text())
+    def update_node_count(self, blueprint: str = UPDATED_BLUEPRINT) -> tuple[str, int]:
+        """Raise ``nodes.desired`` (and ``max`` if needed) of one TrainingCluster by one; redeploy its stack.
+
+        Only the changed blueprint is synthesized again; the updated stack then stands
+        in for the old one in ``self.assembly``, so later checks and destroy see it.
+        """
+        document = yaml.safe_load((self.blueprints / blueprint).read_text())
         nodes = document["spec"]["nodes"]
         nodes["desired"] = nodes.get("desired", nodes.get("min", 0)) + 1
         nodes["max"] = max(nodes["max"], nodes["desired"])
-        (changed / source.name).write_text(yaml.safe_dump(document, sort_keys=False))
+        changed = self.workdir / "blueprints-updated"
+        shutil.rmtree(changed, ignore_errors=True)
+        changed.mkdir(parents=True)
+        (changed / blueprint).write_text(yaml.safe_dump(document, sort_keys=False))
         stack_name = f"mlbp-{document['metadata']['name']}"
-        self.synth(changed, name="cdk.out.updated")
-        artifact = self.assembly.stack(stack_name).artifact_id
+        everything = self.assembly
+        updated = self.synth(changed, name="cdk.out.updated")
         started = time.monotonic()
-        self.deploy(artifact, log_name="update")
+        self.deploy(updated.stack(stack_name).artifact_id, log_name="update")
         self.times.update[stack_name] = time.monotonic() - started
+        self.assembly = everything.replace(updated.stack(stack_name))
         return stack_name, nodes["desired"]
 
     def destroy(self) -> None:

@@ -21,6 +21,8 @@ def apply_all() -> None:
     apply_inline_security_group_egress()
     keep_default_parameters_on_update()
     delete_route_tables_with_their_stack()
+    batch_service_linked_role_by_default()
+    register_multinode_job_definitions()
 
 
 def complete_custom_resources_without_handler() -> None:
@@ -250,3 +252,73 @@ def delete_route_tables_with_their_stack() -> None:
         ec2_backends[account_id][region_name].delete_route_table(resource_name)
 
     RouteTable.delete_from_cloudformation_json = classmethod(delete)
+
+
+def batch_service_linked_role_by_default() -> None:
+    """An ``AWS::Batch::ComputeEnvironment`` without ``ServiceRole`` uses Batch's service-linked role.
+
+    ``ServiceRole`` is optional: AWS Batch then uses AWSServiceRoleForBatch, creating it
+    on first use (AWS Batch User Guide, "Using service-linked roles for AWS Batch").
+    moto's CloudFormation reads the property unconditionally (KeyError) and its API
+    requires a role that exists. The shim creates that service-linked role in
+    moto's IAM, as Batch would, and passes its ARN.
+    """
+    from moto.batch.models import ComputeEnvironment
+    from moto.iam.models import iam_backends
+    from moto.utilities.utils import get_partition
+
+    original = ComputeEnvironment.create_from_cloudformation_json.__func__
+    if getattr(original, "_mlbp_shim", False):
+        return
+
+    def create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        properties = cloudformation_json["Properties"]
+        if not properties.get("ServiceRole"):
+            iam = iam_backends[account_id][get_partition(region_name)]
+            path = "/aws-service-role/batch.amazonaws.com/"
+            role = next((r for r in iam.roles.values() if r.path == path), None)
+            if role is None:
+                role = iam.create_service_linked_role("batch.amazonaws.com", "AWS Batch", "")
+            cloudformation_json = {**cloudformation_json, "Properties": {**properties, "ServiceRole": role.arn}}
+        return original(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+
+    create._mlbp_shim = True
+    ComputeEnvironment.create_from_cloudformation_json = classmethod(create)
+
+
+def register_multinode_job_definitions() -> None:
+    """An ``AWS::Batch::JobDefinition`` of ``Type: multinode`` registers as multi-node parallel.
+
+    moto's CloudFormation registers every job definition as ``container``, whatever the
+    template's ``Type``, and then rejects one that has ``NodeProperties`` but no
+    ``ContainerProperties`` ("containerProperties or eksProperties must be provided").
+    UltraCluster's Batch jobs are multi-node parallel (AWS Batch User Guide, "Multi-node
+    parallel jobs"). The shim registers with the template's type and optional fields.
+    """
+    from moto.batch.models import JobDefinition, batch_backends
+    from moto.batch.utils import lowercase_first_key
+
+    if getattr(JobDefinition.create_from_cloudformation_json.__func__, "_mlbp_shim", False):
+        return
+
+    def optional(properties: dict, key: str):
+        return lowercase_first_key(properties[key]) if key in properties else None
+
+    def create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        properties = cloudformation_json["Properties"]
+        return batch_backends[account_id][region_name].register_job_definition(
+            def_name=properties.get("JobDefinitionName", resource_name),
+            parameters=lowercase_first_key(properties.get("Parameters", {})),
+            _type=properties.get("Type", "container"),
+            tags=properties.get("Tags", {}),
+            retry_strategy=optional(properties, "RetryStrategy"),
+            container_properties=optional(properties, "ContainerProperties"),
+            node_properties=optional(properties, "NodeProperties"),
+            eks_properties=optional(properties, "EksProperties"),
+            timeout=optional(properties, "Timeout") or {},
+            platform_capabilities=properties.get("PlatformCapabilities"),
+            propagate_tags=properties.get("PropagateTags"),
+        )
+
+    create._mlbp_shim = True
+    JobDefinition.create_from_cloudformation_json = classmethod(create)
