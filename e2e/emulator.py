@@ -151,9 +151,7 @@ def stop_pid_file(pid_file: Path, timeout: float = 10) -> bool:
         return False
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
+        if not _running(pid):
             return True
         time.sleep(0.1)
     try:
@@ -161,6 +159,18 @@ def stop_pid_file(pid_file: Path, timeout: float = 10) -> bool:
     except ProcessLookupError:
         pass
     return True
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie (an exited child its parent has not reaped yet)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[-1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
 
 
 # --- the server process -------------------------------------------------------------------
