@@ -177,7 +177,13 @@ class LocalDeployment:
         log_path = self.workdir / f"{log_name}.log"
         with open(log_path, "w") as log:
             result = subprocess.run(
-                command, cwd=self.workdir, env=self.env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+                command,
+                cwd=self.workdir,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                preexec_fn=emulator.die_with_parent,
             )
         output = log_path.read_text()
         if result.returncode != 0:

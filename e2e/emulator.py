@@ -11,7 +11,9 @@ moto's SSM store, the way moto loads the public parameters it ships itself.
 ``python -m e2e.emulator serve --port N`` runs it; :func:`start` spawns that, waits until
 it answers and hands back an :class:`Emulator` whose ``stop()`` (also on ``with`` exit)
 terminates it, then kills it. ``python -m e2e.emulator stop --pid-file F`` is the shell's
-trap for the case where the Python process that started it could not clean up.
+trap for the case where the Python process that started it could not clean up. Should that
+process die without any cleanup (SIGKILL), the server exits too: it gets SIGTERM from the
+kernel on Linux (:func:`die_with_parent`) and checks its parent every second elsewhere.
 """
 
 from __future__ import annotations
@@ -38,6 +40,19 @@ HOST = "localhost"
 SEED_PATH = "/_mlbp/public-parameter"
 READY_PATH = "/moto-api/data.json"
 DUMMY_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+
+
+def die_with_parent() -> None:
+    """``preexec_fn`` for children: on Linux they get SIGTERM when their parent dies (PR_SET_PDEATHSIG).
+
+    Covers a SIGKILLed test run or deploy, which cannot clean up; elsewhere a no-op.
+    """
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def free_port() -> int:
@@ -107,6 +122,7 @@ def start(*, port: int | None = None, pid_file: Path | None = None, log_file: Pa
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,
         env=env,
+        preexec_fn=die_with_parent,
     )
     if log is not subprocess.DEVNULL:
         log.close()  # the child holds its own descriptor
