@@ -11,10 +11,10 @@ import sys
 from pathlib import Path
 
 STATEFUL = {
-    "AWS::S3::Bucket": "bucket",
-    "AWS::FSx::FileSystem": "FSx",
-    "AWS::KMS::Key": "KMS key",
-    "AWS::Logs::LogGroup": "log group",
+    "AWS::S3::Bucket": ("bucket", "buckets"),
+    "AWS::FSx::FileSystem": ("FSx file system", "FSx file systems"),
+    "AWS::KMS::Key": ("KMS key", "KMS keys"),
+    "AWS::Logs::LogGroup": ("log group", "log groups"),
 }
 
 
@@ -31,10 +31,13 @@ def summarize(assembly: Path) -> list[str]:
         retained = sum(
             1 for r in resources.values() if r["Type"] in STATEFUL and r.get("DeletionPolicy") == "Retain"
         )
-        stateful = ", ".join(f"{kinds[t]} {label}" for t, label in STATEFUL.items() if kinds[t])
+        stateful = ", ".join(
+            f"{kinds[t]} {one if kinds[t] == 1 else many}" for t, (one, many) in STATEFUL.items() if kinds[t]
+        )
+        compute = _compute(resources)
         lines.append(
             f"{artifact['properties'].get('stackName', name)} ({region}): {len(resources)} resources"
-            f"{' | ' + _compute(resources) if _compute(resources) else ''}"
+            f"{' | ' + compute if compute else ''}"
             f" | stateful: {stateful or 'none'} ({retained} retained on delete)"
         )
     return lines

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aws_cdk import Aspects
+from aws_cdk import Aspects, Stack, Token
+from aws_cdk import aws_s3 as s3
 from cdk_nag import AwsSolutionsChecks, NagPackSuppression, NagSuppressions
 from constructs import IConstruct
 
@@ -58,3 +59,14 @@ def waive(construct: IConstruct, *waivers: Waiver, children: bool = True) -> Non
 def add_checks(scope: IConstruct) -> None:
     """Run the AwsSolutions pack over every stack under ``scope``; findings become errors and warnings."""
     Aspects.of(scope).add(AwsSolutionsChecks(verbose=True))
+
+
+def objects_finding(bucket: s3.IBucket, pattern: str) -> str:
+    """The IAM5 finding cdk-nag reports for a grant on ``<bucket ARN>/<pattern>``."""
+    stack = Stack.of(bucket)
+    child = bucket.node.default_child
+    if child is not None:  # a bucket this stack owns: cdk-nag prints <LogicalId.Arn>
+        return f"Resource::<{stack.get_logical_id(child)}.Arn>/{pattern}"
+    # An imported bucket's ARN is a literal, with the partition resolved when the region is known.
+    partition = "<AWS::Partition>" if Token.is_unresolved(stack.partition) else stack.partition
+    return f"Resource::arn:{partition}:s3:::{bucket.bucket_name}/{pattern}"

@@ -21,7 +21,7 @@ from stacks.constructs.lustre import SharedFileSystem, SharedFileSystemProps
 from stacks.constructs.network import Network, NetworkProps
 from stacks.constructs.placement import ClusterPlacement
 from stacks.constructs.security import Security, SecurityProps
-from stacks.constructs.storage import ACCESS_LOGS_BY_POLICY_FLAG, _logs_bucket
+from stacks.constructs.storage import ACCESS_LOGS_BY_POLICY_FLAG, access_logs_bucket
 from stacks.training_cluster import stack_tags
 
 SERVICE_OF_ORCHESTRATOR = {"batch": "ec2.amazonaws.com", "hyperpod": "sagemaker.amazonaws.com"}
@@ -121,7 +121,7 @@ class UltraClusterStack(Stack):
             return None
         logs = Construct(self, "Logs")
         logs.node.set_context(ACCESS_LOGS_BY_POLICY_FLAG, True)
-        return _logs_bucket(logs)
+        return access_logs_bucket(logs)
 
     def _outputs(self, resolved: ResolvedUltraCluster) -> None:
         """Output ids are fixed names at stack level, so scripts can rely on them."""

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from blueprint_factory import check, to_yaml
-from fleet_factory import DELETE, check_fleet, fleet
+from fleet_factory import check_fleet, fleet
 from mlblueprints.cli import main
 from mlblueprints.resolve import resolve
 

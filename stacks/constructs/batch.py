@@ -40,8 +40,8 @@ from mlblueprints.model.ultracluster import DataRepository
 from mlblueprints.resolve import ResolvedUltraCluster
 from stacks.constructs.efa import EfaLaunchTemplate, EfaLaunchTemplateProps
 from stacks.constructs.lustre import mount_commands
-from stacks.constructs.security import OBJECT_ACTIONS, _object_finding
-from stacks.nag import Waiver, waive
+from stacks.constructs.security import OBJECT_ACTIONS
+from stacks.nag import Waiver, objects_finding, waive
 
 #: The Batch instance role's documented managed policy (Batch User Guide, "Amazon ECS instance role").
 ECS_INSTANCE_POLICY = "service-role/AmazonEC2ContainerServiceforEC2Role"
@@ -298,7 +298,7 @@ def _allow_prefix(role: iam.Role, bucket: s3.IBucket, prefix: str) -> None:
             "AwsSolutions-IAM5",
             "Jobs read shards and write checkpoints under the data repository prefix; object keys are not known "
             "in advance, so the grant is every object under that one prefix and nothing else.",
-            (_object_finding(bucket, prefix),),
+            (objects_finding(bucket, f"{prefix}/*"),),
         ),
     )
 

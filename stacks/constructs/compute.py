@@ -12,7 +12,7 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass
 
-from aws_cdk import Annotations, Fn, Stack, Tags
+from aws_cdk import Annotations, Fn, Tags
 from aws_cdk import aws_autoscaling as autoscaling
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_fsx as fsx
@@ -23,6 +23,7 @@ from constructs import Construct
 
 from mlblueprints import model
 from stacks.constructs.images import Images
+from stacks.constructs.security import allow_service_linked_role
 from stacks.nag import VALIDATION_FAILURE, Waiver, waive
 
 #: Containers add a network hop between a process and IMDS (EC2 User Guide, "Configure the instance metadata options").
@@ -151,24 +152,13 @@ class Compute(Construct):
 
 def _events_topic(scope: Construct, key: kms.IKey) -> sns.Topic:
     topic = sns.Topic(scope, "NodeEvents", master_key=key, enforce_ssl=True)
-    stack = Stack.of(scope)
-    # Auto Scaling's role must be able to use the key to publish to an encrypted topic. The role
-    # is created on first use, and a key policy naming a role that does not exist yet is
-    # rejected, so it is matched by aws:PrincipalArn instead.
-    key.add_to_resource_policy(
-        iam.PolicyStatement(
-            sid="AllowAutoScalingNotificationsThroughSns",
-            principals=[iam.AnyPrincipal()],
-            actions=["kms:Decrypt", "kms:GenerateDataKey*"],
-            resources=["*"],
-            conditions={
-                "ArnLike": {"aws:PrincipalArn": f"arn:{stack.partition}:iam::{stack.account}:{AUTOSCALING_ROLE}"},
-                "StringEquals": {
-                    "kms:CallerAccount": stack.account,
-                    "kms:ViaService": f"sns.{stack.region}.{stack.url_suffix}",
-                },
-            },
-        )
+    # Auto Scaling's role must be able to use the key to publish to the encrypted topic.
+    allow_service_linked_role(
+        key,
+        sid="AllowAutoScalingNotificationsThroughSns",
+        role=AUTOSCALING_ROLE,
+        service="sns",
+        actions=["kms:Decrypt", "kms:GenerateDataKey*"],
     )
     return topic
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aws_cdk import Stack, Token
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
@@ -34,7 +33,7 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from stacks.constructs.security import ECR_PULL_ACTIONS
-from stacks.nag import Waiver, waive
+from stacks.nag import Waiver, objects_finding, waive
 
 LOG_ACTIONS = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]
 #: For a model in a private VPC (CreateModel API: Execution Role Permissions).
@@ -127,7 +126,7 @@ class ExecutionRole(Construct):
                     "SageMaker names result, failure and capture objects itself, and a multi-model endpoint loads "
                     "whichever model.tar.gz a request targets; each grant is every object under one prefix of this "
                     "endpoint and nothing else.",
-                    tuple(_object_finding(bucket, pattern) for pattern, _, _ in scoped),
+                    tuple(objects_finding(bucket, pattern) for pattern, _, _ in scoped),
                 ),
             )
 
@@ -160,13 +159,3 @@ class ExecutionRole(Construct):
         policy.attach_to_role(self.role)
         self.policies.append(policy)
         return policy
-
-
-def _object_finding(bucket: s3.IBucket, pattern: str) -> str:
-    """The IAM5 finding cdk-nag reports for ``<bucket ARN>/<pattern>``."""
-    stack = Stack.of(bucket)
-    child = bucket.node.default_child
-    if child is not None:
-        return f"Resource::<{stack.get_logical_id(child)}.Arn>/{pattern}"
-    partition = "<AWS::Partition>" if Token.is_unresolved(stack.partition) else stack.partition
-    return f"Resource::arn:{partition}:s3:::{bucket.bucket_name}/{pattern}"

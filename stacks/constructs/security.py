@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aws_cdk import RemovalPolicy, Stack, Token
+from aws_cdk import RemovalPolicy, Stack
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -24,7 +24,7 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from mlblueprints.resolve import ContainerImage
-from stacks.nag import Waiver, waive
+from stacks.nag import Waiver, objects_finding, waive
 
 SSM_MANAGED_POLICY = "AmazonSSMManagedInstanceCore"
 
@@ -106,7 +106,7 @@ class Security(Construct):
                 "AwsSolutions-IAM5",
                 "Training jobs write checkpoints and read shards under their own prefix; object keys are not "
                 "known in advance, so the grant is every object under that one prefix and nothing else.",
-                (_object_finding(bucket, prefix),),
+                (objects_finding(bucket, f"{prefix}/*"),),
             ),
         )
 
@@ -158,12 +158,28 @@ def _node_security_group(scope: Construct, props: SecurityProps) -> ec2.Security
     return group
 
 
-def _object_finding(bucket: s3.IBucket, prefix: str) -> str:
-    """The IAM5 finding cdk-nag reports for ``<bucket ARN>/<prefix>/*``."""
-    stack = Stack.of(bucket)
-    default_child = bucket.node.default_child
-    if default_child is not None:  # a bucket this stack owns: cdk-nag prints <LogicalId.Arn>
-        return f"Resource::<{stack.get_logical_id(default_child)}.Arn>/{prefix}/*"
-    # An imported bucket's ARN is a literal, with the partition resolved when the region is known.
-    partition = "<AWS::Partition>" if Token.is_unresolved(stack.partition) else stack.partition
-    return f"Resource::arn:{partition}:s3:::{bucket.bucket_name}/{prefix}/*"
+def allow_service_linked_role(
+    key: kms.IKey, *, sid: str, role: str, service: str, actions: list[str]
+) -> None:
+    """Let an AWS service-linked role use ``key``, but only through ``service`` in this account and region.
+
+    ``role`` is the role's path and name pattern (``role/aws-service-role/...``).
+    Such a role is created on first use, and a key policy that names a role that
+    does not exist yet is rejected, so the role is matched by ``aws:PrincipalArn``.
+    """
+    stack = Stack.of(key)
+    key.add_to_resource_policy(
+        iam.PolicyStatement(
+            sid=sid,
+            principals=[iam.AnyPrincipal()],
+            actions=actions,
+            resources=["*"],
+            conditions={
+                "ArnLike": {"aws:PrincipalArn": f"arn:{stack.partition}:iam::{stack.account}:{role}"},
+                "StringEquals": {
+                    "kms:CallerAccount": stack.account,
+                    "kms:ViaService": f"{service}.{stack.region}.{stack.url_suffix}",
+                },
+            },
+        )
+    )

@@ -20,15 +20,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_fsx as fsx
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from mlblueprints import model
+from stacks.constructs.security import allow_service_linked_role
 from stacks.nag import Waiver, waive
 
 #: Where the linked bucket prefix appears inside the Lustre file system (mounted at /fsx).
@@ -78,7 +78,7 @@ class Storage(Construct):
         spec = props.storage
         self.prefix = spec.data_bucket.prefix
         new_bucket = spec.data_bucket.existing is None
-        self.logs_bucket = _logs_bucket(self) if new_bucket or props.needs_log_bucket else None
+        self.logs_bucket = access_logs_bucket(self) if new_bucket or props.needs_log_bucket else None
         if new_bucket:
             self.bucket = _data_bucket(self, props.key, self.logs_bucket)
         else:
@@ -142,7 +142,7 @@ class Storage(Construct):
         return file_system
 
 
-def _logs_bucket(scope: Construct) -> s3.Bucket:
+def access_logs_bucket(scope: Construct) -> s3.Bucket:
     bucket = s3.Bucket(
         scope,
         "AccessLogsBucket",
@@ -197,22 +197,13 @@ def _allow_fsx_to_use_key(key: kms.IKey) -> None:
 
     The documented statement names the role of one file system and conditions on
     the bucket ARN; both would make the key depend on resources that depend on
-    the key (a template cycle). Matching the role family by ``aws:PrincipalArn``
-    in this account, via S3 in this region, keeps the grant to FSx's S3 access.
+    the key (a template cycle). Matching the role family in this account, via S3
+    in this region, keeps the grant to FSx's S3 access.
     """
-    stack = Stack.of(key)
-    key.add_to_resource_policy(
-        iam.PolicyStatement(
-            sid="AllowFsxLinkedBucketThroughS3",
-            principals=[iam.AnyPrincipal()],
-            actions=["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
-            resources=["*"],
-            conditions={
-                "ArnLike": {"aws:PrincipalArn": f"arn:{stack.partition}:iam::{stack.account}:{FSX_S3_ROLE}"},
-                "StringEquals": {
-                    "kms:CallerAccount": stack.account,
-                    "kms:ViaService": f"s3.{stack.region}.{stack.url_suffix}",
-                },
-            },
-        )
+    allow_service_linked_role(
+        key,
+        sid="AllowFsxLinkedBucketThroughS3",
+        role=FSX_S3_ROLE,
+        service="s3",
+        actions=["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
     )

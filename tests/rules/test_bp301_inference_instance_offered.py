@@ -1,6 +1,6 @@
 import pytest
 
-from tests.fleet_factory import DELETE, check_fleet, endpoint, only
+from tests.fleet_factory import DELETE, check_fleet, only
 
 AT = "spec.endpoints[0].instance_type"
 
