@@ -12,11 +12,12 @@ resource is changes.
 
 from __future__ import annotations
 
-from aws_cdk import CfnOutput, Stack, Tags
+from aws_cdk import CfnOutput
 from constructs import Construct
 
 from mlblueprints import model
 from mlblueprints.resolve import ResolvedFleet
+from stacks.blueprint_stack import BlueprintStack
 from stacks.constructs.alarms import AlarmTopic, EndpointAlarms, EndpointAlarmsProps
 from stacks.constructs.autoscaling import EndpointAutoscaling, EndpointAutoscalingProps
 from stacks.constructs.endpoint import EndpointProps, InferenceEndpoint
@@ -24,13 +25,12 @@ from stacks.constructs.fleet_security import FleetSecurity, FleetSecurityProps
 from stacks.constructs.network import Network, NetworkProps
 from stacks.constructs.storage import Storage, StorageProps
 from stacks.naming import construct_id
-from stacks.training_cluster import stack_tags
 
 #: The root volume is irrelevant here; Storage only makes the bucket (no FSx for a fleet).
 _UNUSED_ROOT_VOLUME_GIB = 0
 
 
-class InferenceFleetStack(Stack):
+class InferenceFleetStack(BlueprintStack):
     """Exposes ``network`` (or None), ``security``, ``storage``, ``alarm_topic`` (or None) and, by endpoint
     name, ``endpoints``, ``autoscaling`` and ``alarms``."""
 
@@ -38,12 +38,7 @@ class InferenceFleetStack(Stack):
         blueprint = resolved.blueprint
         spec: model.InferenceFleetSpec = blueprint.spec
         metadata = blueprint.metadata
-        tags = stack_tags(metadata)
-        kwargs.setdefault("description", metadata.description or f"mlblueprints InferenceFleet {metadata.name}")
-        kwargs.setdefault("tags", tags)
-        super().__init__(scope, construct_id_, **kwargs)
-        for key, value in tags.items():
-            Tags.of(self).add(key, value)
+        super().__init__(scope, construct_id_, blueprint=blueprint, **kwargs)
 
         self.network = None
         if spec.uses_vpc:

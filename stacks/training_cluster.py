@@ -8,36 +8,26 @@ CloudFormation logical id changes only when what the resource is changes.
 
 from __future__ import annotations
 
-from aws_cdk import CfnOutput, Fn, Stack, Tags
+from aws_cdk import CfnOutput, Fn
 from constructs import Construct
 
-from mlblueprints.model import Metadata
 from mlblueprints.resolve import Resolved
+from stacks.blueprint_stack import BlueprintStack
 from stacks.constructs.compute import Compute, ComputeProps
 from stacks.constructs.images import Images, ImagesProps
 from stacks.constructs.network import Network, NetworkProps
 from stacks.constructs.security import Security, SecurityProps
 from stacks.constructs.storage import Storage, StorageProps
 
-BLUEPRINT_TAG = "mlblueprints:blueprint"
-OWNER_TAG = "owner"
 
-
-class TrainingClusterStack(Stack):
+class TrainingClusterStack(BlueprintStack):
     """Exposes ``network``, ``security``, ``storage``, ``images`` and ``compute``."""
 
     def __init__(self, scope: Construct, construct_id: str, *, resolved: Resolved, **kwargs) -> None:
         blueprint = resolved.blueprint
         spec = blueprint.spec
         metadata = blueprint.metadata
-        tags = stack_tags(metadata)
-        kwargs.setdefault("description", metadata.description or f"mlblueprints TrainingCluster {metadata.name}")
-        # Stack tags reach every taggable resource at deploy time (with the explicitStackTags
-        # flag only tags passed here are stack tags); Tags.of() writes them into the template.
-        kwargs.setdefault("tags", tags)
-        super().__init__(scope, construct_id, **kwargs)
-        for key, value in tags.items():
-            Tags.of(self).add(key, value)
+        super().__init__(scope, construct_id, blueprint=blueprint, **kwargs)
 
         self.network = Network(
             self, "Network", props=NetworkProps(network=spec.network, availability_zones=spec.availability_zones)
@@ -138,8 +128,3 @@ class TrainingClusterStack(Stack):
                     ],
                 ),
             )
-
-
-def stack_tags(metadata: Metadata) -> dict[str, str]:
-    """The blueprint's own tags, then ``owner`` and ``mlblueprints:blueprint``, which always win."""
-    return {**dict(sorted(metadata.tags.items())), OWNER_TAG: metadata.owner, BLUEPRINT_TAG: metadata.name}

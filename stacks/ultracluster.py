@@ -10,11 +10,12 @@ strings, so logical ids change only when what a resource is changes.
 
 from __future__ import annotations
 
-from aws_cdk import CfnOutput, Stack, Tags
+from aws_cdk import CfnOutput
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from mlblueprints.resolve import ResolvedUltraCluster
+from stacks.blueprint_stack import BlueprintStack
 from stacks.constructs.batch import BatchCluster, BatchClusterProps
 from stacks.constructs.hyperpod import CONTROLLER_GROUP, HyperPodCluster, HyperPodClusterProps
 from stacks.constructs.lustre import SharedFileSystem, SharedFileSystemProps
@@ -22,24 +23,18 @@ from stacks.constructs.network import Network, NetworkProps
 from stacks.constructs.placement import ClusterPlacement
 from stacks.constructs.security import Security, SecurityProps
 from stacks.constructs.storage import ACCESS_LOGS_BY_POLICY_FLAG, access_logs_bucket
-from stacks.training_cluster import stack_tags
 
 SERVICE_OF_ORCHESTRATOR = {"batch": "ec2.amazonaws.com", "hyperpod": "sagemaker.amazonaws.com"}
 
 
-class UltraClusterStack(Stack):
+class UltraClusterStack(BlueprintStack):
     """Exposes ``network``, ``security``, ``file_system``, ``placement`` (or None) and ``batch`` or ``hyperpod``."""
 
     def __init__(self, scope: Construct, construct_id: str, *, resolved: ResolvedUltraCluster, **kwargs) -> None:
         blueprint = resolved.blueprint
         spec = blueprint.spec
         metadata = blueprint.metadata
-        tags = stack_tags(metadata)
-        kwargs.setdefault("description", metadata.description or f"mlblueprints UltraCluster {metadata.name}")
-        kwargs.setdefault("tags", tags)
-        super().__init__(scope, construct_id, **kwargs)
-        for key, value in tags.items():
-            Tags.of(self).add(key, value)
+        super().__init__(scope, construct_id, blueprint=blueprint, **kwargs)
 
         self.network = Network(
             self, "Network", props=NetworkProps(network=spec.network, availability_zones=spec.availability_zones)
