@@ -6,8 +6,8 @@ patched on their own (``endpoint(patch)``) and placed into a fleet (``fleet(...)
 
 from __future__ import annotations
 
-from blueprint_factory import DELETE, check, codes, patched, to_yaml
 from mlblueprints.pipeline import Report
+from tests.blueprint_factory import DELETE, check, codes, patched, to_yaml
 
 __all__ = ["DELETE", "ENDPOINT", "FLEET", "check_fleet", "codes", "endpoint", "fleet", "only"]
 

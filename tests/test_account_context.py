@@ -6,8 +6,8 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk.assertions import Template
 
-from blueprint_factory import check, patched, to_yaml
 from stacks.assembly import ACCOUNT_CONTEXT, add_blueprint_stack
+from tests.blueprint_factory import check, patched, to_yaml
 
 pytestmark = pytest.mark.cdk
 

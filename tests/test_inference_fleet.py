@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from blueprint_factory import check, to_yaml
-from fleet_factory import check_fleet, fleet
 from mlblueprints.cli import main
 from mlblueprints.resolve import resolve
+from tests.blueprint_factory import check, to_yaml
+from tests.fleet_factory import check_fleet, fleet
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "blueprints"
 AT = "spec.endpoints[0]"

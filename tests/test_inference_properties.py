@@ -12,11 +12,11 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from blueprint_factory import check, to_yaml
-from fleet_factory import endpoint, fleet
 from mlblueprints.pipeline import INTERNAL_ERROR
 from mlblueprints.resolve import resolve
 from mlblueprints.serving import serving_frameworks
+from tests.blueprint_factory import check, to_yaml
+from tests.fleet_factory import endpoint, fleet
 
 INSTANCE_TYPES = ["ml.g5.xlarge", "ml.g5.12xlarge", "ml.inf1.xlarge", "ml.inf2.xlarge", "ml.trn1.2xlarge",
                   "ml.c5.xlarge", "ml.m5.large", "ml.p4d.24xlarge", "ml.t2.medium", "ml.x9.huge"]

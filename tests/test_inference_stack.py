@@ -7,16 +7,14 @@ blueprint validated by the real pipeline.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 
 import pytest
-from aws_cdk.assertions import Annotations, Capture, Match, Template
+from aws_cdk.assertions import Capture, Match
 
-from blueprint_factory import DELETE, check, to_yaml
-from fleet_factory import ENDPOINT, endpoint, fleet
-from mlblueprints.diagnostics import Level
-from mlblueprints.model import Blueprint
 from stacks.constructs.execution_role import VPC_ACTIONS
+from tests.blueprint_factory import DELETE
+from tests.fleet_factory import ENDPOINT, endpoint, fleet
+from tests.synthesized import Synth, as_list, identity_statements, valid
 
 pytestmark = pytest.mark.cdk
 
@@ -87,41 +85,11 @@ MULTI_MODEL_EXISTING = fleet(
 )
 
 
-@dataclass(frozen=True)
-class Synth:
-    blueprint: Blueprint
-    template: Template
-    annotations: Annotations
-
-    @property
-    def json(self) -> dict:
-        return self.template.to_json()
-
-    def resources(self, kind: str) -> dict:
-        return self.template.find_resources(kind)
-
-    def one(self, kind: str) -> tuple[str, dict]:
-        found = self.resources(kind)
-        assert len(found) == 1, f"expected one {kind}, found {sorted(found)}"
-        return next(iter(found.items()))
-
-    def props(self, kind: str) -> dict:
-        return self.one(kind)[1]["Properties"]
-
-
-def valid(document: dict) -> Blueprint:
-    report = check(to_yaml(document))
-    errors = [d.format_text() for d in report.diagnostics if d.level is Level.ERROR]
-    assert not errors, "\n".join(errors)
-    return report.blueprints[0]
-
-
 @pytest.fixture(scope="module")
 def synth(build_stack):
     def run(document: dict) -> Synth:
         blueprint = valid(document)
-        stack = build_stack(blueprint)
-        return Synth(blueprint, Template.from_stack(stack), Annotations.from_stack(stack))
+        return Synth(blueprint, build_stack(blueprint))
 
     return run
 
@@ -162,24 +130,6 @@ FLEETS = ["realtime", "inf2_shadow", "hub_tgi", "serverless", "async_zero", "mul
 @pytest.fixture(scope="module", params=FLEETS)
 def every(request) -> Synth:
     return request.getfixturevalue(request.param)
-
-
-def identity_statements(template: dict):
-    for resource in template["Resources"].values():
-        props = resource.get("Properties", {})
-        documents = []
-        if resource["Type"] in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
-            documents.append(props["PolicyDocument"])
-        if resource["Type"] == "AWS::IAM::Role":
-            documents.extend(p["PolicyDocument"] for p in props.get("Policies", []))
-        for document in documents:
-            for statement in document["Statement"]:
-                if statement["Effect"] == "Allow":
-                    yield statement
-
-
-def as_list(value) -> list:
-    return value if isinstance(value, list) else [value]
 
 
 def sagemaker_role_statements(synth: Synth) -> list[dict]:

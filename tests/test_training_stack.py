@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 
 import pytest
-from aws_cdk.assertions import Capture, Match, Template
+from aws_cdk.assertions import Capture, Match
 
-from blueprint_factory import DELETE, check, patched, to_yaml
-from mlblueprints.diagnostics import Level
-from mlblueprints.model import Blueprint
+from tests.blueprint_factory import DELETE, patched
+from tests.synthesized import Synth, as_list, identity_statements, valid
 
 pytestmark = pytest.mark.cdk
 
@@ -56,36 +54,11 @@ EXISTING = {
 }
 
 
-@dataclass(frozen=True)
-class Synth:
-    blueprint: Blueprint
-    template: Template
-
-    @property
-    def json(self) -> dict:
-        return self.template.to_json()
-
-    def resources(self, kind: str) -> dict:
-        return self.template.find_resources(kind)
-
-    def one(self, kind: str) -> tuple[str, dict]:
-        found = self.resources(kind)
-        assert len(found) == 1, f"expected one {kind}, found {sorted(found)}"
-        return next(iter(found.items()))
-
-
-def valid(document: dict) -> Blueprint:
-    report = check(to_yaml(document))
-    errors = [d.format_text() for d in report.diagnostics if d.level is Level.ERROR]
-    assert not errors, "\n".join(errors)
-    return report.blueprints[0]
-
-
 @pytest.fixture(scope="module")
 def synth(build_stack):
     def run(patch: dict, *, document: dict | None = None) -> Synth:
         blueprint = valid(document if document is not None else patched(patch))
-        return Synth(blueprint, Template.from_stack(build_stack(blueprint)))
+        return Synth(blueprint, build_stack(blueprint))
 
     return run
 
@@ -124,25 +97,6 @@ def walk(node):
     elif isinstance(node, list):
         for item in node:
             yield from walk(item)
-
-
-def identity_statements(template: dict):
-    """Allow statements of IAM identity policies (inline policies and roles' inline policies)."""
-    for resource in template["Resources"].values():
-        props = resource.get("Properties", {})
-        documents = []
-        if resource["Type"] in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
-            documents.append(props["PolicyDocument"])
-        if resource["Type"] == "AWS::IAM::Role":
-            documents.extend(p["PolicyDocument"] for p in props.get("Policies", []))
-        for document in documents:
-            for statement in document["Statement"]:
-                if statement["Effect"] == "Allow":
-                    yield statement
-
-
-def as_list(value) -> list:
-    return value if isinstance(value, list) else [value]
 
 
 def node_group_id(synth: Synth) -> str:

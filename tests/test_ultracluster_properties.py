@@ -13,10 +13,10 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from blueprint_factory import check, to_yaml
 from mlblueprints import efa, fsx_sizing
 from mlblueprints.pipeline import INTERNAL_ERROR
 from mlblueprints.resolve import resolve
+from tests.blueprint_factory import check, to_yaml
 from tests.ultracluster_factory import BASE
 
 TYPES = ["p4d.24xlarge", "p5.48xlarge", "p5en.48xlarge", "p6-b200.48xlarge", "trn1.32xlarge", "trn2.48xlarge",

@@ -9,15 +9,13 @@ one App per stack, as conftest's build_stack does).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 
 import pytest
-from aws_cdk.assertions import Match, Template
+from aws_cdk.assertions import Match
 
-from blueprint_factory import to_yaml
 from mlblueprints.catalog import load_catalog
-from mlblueprints.diagnostics import Level
-from mlblueprints.model import Blueprint
+from tests.blueprint_factory import to_yaml
+from tests.synthesized import Synth, valid
 from tests.ultracluster_factory import DELETE, HYPERPOD, check, fsx, ultra
 
 pytestmark = pytest.mark.cdk
@@ -62,31 +60,6 @@ def family_document(family: str) -> dict:
     )
 
 
-@dataclass(frozen=True)
-class Synth:
-    blueprint: Blueprint
-    template: Template
-
-    @property
-    def json(self) -> dict:
-        return self.template.to_json()
-
-    def resources(self, kind: str) -> dict:
-        return self.template.find_resources(kind)
-
-    def one(self, kind: str) -> tuple[str, dict]:
-        found = self.resources(kind)
-        assert len(found) == 1, f"expected one {kind}, found {sorted(found)}"
-        return next(iter(found.items()))
-
-
-def valid(document: dict) -> Blueprint:
-    report = check(to_yaml(document))
-    errors = [d.format_text() for d in report.diagnostics if d.level is Level.ERROR]
-    assert not errors, "\n".join(errors)
-    return report.blueprints[0]
-
-
 @pytest.fixture(scope="module")
 def synth(build_stack):
     cache: dict[str, Synth] = {}
@@ -94,7 +67,7 @@ def synth(build_stack):
     def run(key: str, document: dict) -> Synth:
         if key not in cache:
             blueprint = valid(document)
-            cache[key] = Synth(blueprint, Template.from_stack(build_stack(blueprint)))
+            cache[key] = Synth(blueprint, build_stack(blueprint))
         return cache[key]
 
     return run

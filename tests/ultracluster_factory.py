@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from blueprint_factory import DELETE, check, codes, patched, to_yaml
 from mlblueprints.pipeline import Report
+from tests.blueprint_factory import DELETE, check, codes, patched, to_yaml
 
 __all__ = ["BASE", "DELETE", "HYPERPOD", "check_ultra", "codes", "fsx", "only", "ultra"]
 

@@ -32,6 +32,7 @@ def test_hint_offers_the_rps_wording_and_the_formula():
 
 def test_can_be_suppressed_with_a_reason():
     from blueprint_factory import check, to_yaml
+
     from tests.fleet_factory import fleet
 
     document = fleet({"autoscaling": {"invocations_per_instance": 4}})
