@@ -39,13 +39,12 @@ from mlblueprints.efa import efa_interfaces
 from mlblueprints.model.ultracluster import DataRepository
 from mlblueprints.resolve import ResolvedUltraCluster
 from stacks.constructs.efa import EfaLaunchTemplate, EfaLaunchTemplateProps
-from stacks.constructs.lustre import mount_commands
+from stacks.constructs.lustre_parts import FSX_MOUNT_POINT, mount_commands
 from stacks.constructs.security import OBJECT_ACTIONS
 from stacks.nag import Waiver, objects_finding, waive
 
 #: The Batch instance role's documented managed policy (Batch User Guide, "Amazon ECS instance role").
 ECS_INSTANCE_POLICY = "service-role/AmazonEC2ContainerServiceforEC2Role"
-FSX_MOUNT_POINT = "/fsx"
 FSX_VOLUME = "fsx"
 EFA_INSTALLER = "https://efa-installer.amazonaws.com/aws-efa-installer-latest.tar.gz"
 #: Leave part of the host's memory to the OS, the ECS agent and Docker (Batch User Guide,
@@ -194,7 +193,7 @@ def _user_data(props: BatchClusterProps) -> ec2.UserData:
         "test -e /dev/infiniband/uverbs0 || (cd /tmp && curl -sSfO "
         f"{EFA_INSTALLER} && tar -xf aws-efa-installer-latest.tar.gz && cd aws-efa-installer "
         "&& ./efa_installer.sh -y --minimal && modprobe efa)",
-        *mount_commands(props.fsx_dns_name, props.fsx_mount_name, mount_point=FSX_MOUNT_POINT),
+        *mount_commands(props.fsx_dns_name, props.fsx_mount_name, amazon_linux=True),
     )
     multipart = ec2.MultipartUserData()
     multipart.add_user_data_part(script, ec2.MultipartBody.SHELL_SCRIPT, True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass
 
-from aws_cdk import Annotations, Fn, Tags
+from aws_cdk import Annotations, Tags
 from aws_cdk import aws_autoscaling as autoscaling
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_fsx as fsx
@@ -23,12 +23,12 @@ from constructs import Construct
 
 from mlblueprints import model
 from stacks.constructs.images import Images
+from stacks.constructs.lustre_parts import mount_commands
 from stacks.constructs.security import allow_service_linked_role
 from stacks.nag import VALIDATION_FAILURE, Waiver, waive
 
 #: Containers add a network hop between a process and IMDS (EC2 User Guide, "Configure the instance metadata options").
 IMDS_HOP_LIMIT = 2
-FSX_MOUNT_POINT = "/fsx"
 #: CDK warns that a desired capacity resets the group on each deploy; for a blueprint that is the point.
 DESIRED_CAPACITY_WARNING = "@aws-cdk/aws-autoscaling:desiredCapacitySet"
 #: Auto Scaling publishes notifications as this service-linked role (EC2 Auto Scaling User Guide,
@@ -171,7 +171,13 @@ def _user_data(props: ComputeProps) -> ec2.UserData:
     data = ec2.UserData.for_linux()
     data.add_commands("set -euxo pipefail")
     if props.file_system is not None:
-        data.add_commands(*_mount_lustre(props.file_system, amazon_linux=props.images.is_amazon_linux))
+        data.add_commands(
+            *mount_commands(
+                props.file_system.attr_dns_name,
+                props.file_system.attr_lustre_mount_name,
+                amazon_linux=props.images.is_amazon_linux,
+            )
+        )
     uri = props.images.container_uri
     if uri is not None:
         registry = uri.split("/", 1)[0]
@@ -183,35 +189,3 @@ def _user_data(props: ComputeProps) -> ec2.UserData:
         data.add_commands(f"docker pull {shlex.quote(uri)}")
     return data
 
-
-def _mount_lustre(file_system: fsx.CfnFileSystem, *, amazon_linux: bool) -> list[str]:
-    """Install the Lustre client unless the image has it, then mount at /fsx (FSx for Lustre User
-    Guide, "Installing the Lustre client" and "Mounting Amazon FSx automatically")."""
-    if amazon_linux:
-        install = "dnf install -y lustre-client"
-    else:
-        install = (
-            "wget -qO - https://fsx-lustre-client-repo-public-keys.s3.amazonaws.com/fsx-ubuntu-public-key.asc"
-            " | gpg --dearmor > /usr/share/keyrings/fsx-ubuntu-public-key.gpg"
-            " && echo \"deb [signed-by=/usr/share/keyrings/fsx-ubuntu-public-key.gpg]"
-            " https://fsx-lustre-client-repo.s3.amazonaws.com/ubuntu $(lsb_release -cs) main\""
-            " > /etc/apt/sources.list.d/fsxlustreclientrepo.list"
-            " && apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y lustre-client-modules-$(uname -r)"
-        )
-    source = Fn.join("", [file_system.attr_dns_name, "@tcp:/", file_system.attr_lustre_mount_name])
-    return [
-        f"modinfo lustre >/dev/null 2>&1 || ({install})",
-        f"mkdir -p {FSX_MOUNT_POINT}",
-        Fn.join(
-            "",
-            [
-                "grep -q ' ",
-                FSX_MOUNT_POINT,
-                " lustre ' /etc/fstab || echo '",
-                source,
-                f" {FSX_MOUNT_POINT} lustre defaults,relatime,flock,_netdev,x-systemd.automount,"
-                "x-systemd.requires=network.service 0 0' >> /etc/fstab",
-            ],
-        ),
-        f"mountpoint -q {FSX_MOUNT_POINT} || mount {FSX_MOUNT_POINT}",
-    ]

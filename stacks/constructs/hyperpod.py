@@ -39,12 +39,12 @@ from constructs import Construct
 from mlblueprints.efa import EFA_ONLY, EFA_WITH_ENA
 from mlblueprints.resolve import ResolvedUltraCluster
 from stacks.constructs.batch import efa_environment
+from stacks.constructs.lustre_parts import FSX_MOUNT_POINT
 from stacks.nag import Waiver, waive
 
 LIFECYCLE_ASSETS = Path(__file__).resolve().parents[1] / "assets" / "hyperpod"
 LIFECYCLE_SCRIPT = "on_init_complete.sh"
 LIFECYCLE_PREFIX = "lifecycle"
-FSX_MOUNT_POINT = "/fsx"
 HYPERPOD_INSTANCE_POLICY = "AmazonSageMakerClusterInstanceRolePolicy"
 #: What the execution role needs to attach HyperPod's interfaces in our VPC (SageMaker Developer
 #: Guide, "IAM role for SageMaker HyperPod", additional permissions for Amazon VPC).

@@ -15,6 +15,7 @@ from constructs import Construct
 
 from mlblueprints.resolve import ContainerImage, MachineImage
 
+
 @dataclass(frozen=True)
 class ImagesProps:
     machine_image: MachineImage

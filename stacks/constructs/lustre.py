@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aws_cdk import Fn, RemovalPolicy
+from aws_cdk import RemovalPolicy
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_fsx as fsx
 from aws_cdk import aws_kms as kms
@@ -35,7 +35,7 @@ from constructs import Construct
 from mlblueprints.fsx_sizing import DEPLOYMENT_TYPE
 from mlblueprints.model.ultracluster import DataRepository
 from mlblueprints.resolve import LustrePlan
-from stacks.constructs.storage import FSX_LINK_PATH, LUSTRE_PORTS, LUSTRE_VERSION, S3_EVENTS
+from stacks.constructs.lustre_parts import LUSTRE_PORTS, LUSTRE_VERSION, file_system_security_group, link_to_s3
 
 #: Metadata IOPS scale with capacity in AUTOMATIC mode (FSx API, CreateFileSystemLustreMetadataConfiguration).
 METADATA_MODE = "AUTOMATIC"
@@ -79,17 +79,9 @@ class SharedFileSystem(Construct):
         self.mount_name = self.file_system.attr_lustre_mount_name
 
     def _create(self, props: SharedFileSystemProps) -> fsx.CfnFileSystem:
-        group = ec2.SecurityGroup(
-            self,
-            "FileSystemSecurityGroup",
-            vpc=props.vpc,
-            description="FSx for Lustre: Lustre ports from the cluster nodes and between file servers",
-            allow_all_outbound=True,
+        group = file_system_security_group(
+            self, vpc=props.vpc, clients=props.node_security_group, clients_name="cluster nodes"
         )
-        for port in LUSTRE_PORTS:
-            group.add_ingress_rule(props.node_security_group, port, "Lustre from cluster nodes")
-            group.add_ingress_rule(group, port, "Lustre between file servers")
-            props.node_security_group.add_egress_rule(group, port, "Lustre to FSx")
         plan = props.plan
         groups = [group.security_group_id]
         if plan.efa:
@@ -115,40 +107,6 @@ class SharedFileSystem(Construct):
         )
         file_system.apply_removal_policy(RemovalPolicy.RETAIN)
         if props.data_repository is not None:
-            fsx.CfnDataRepositoryAssociation(
-                self,
-                "DataRepositoryAssociation",
-                file_system_id=file_system.ref,
-                file_system_path=FSX_LINK_PATH,
-                data_repository_path=f"s3://{props.bucket.bucket_name}/{props.data_repository.prefix}/",
-                batch_import_meta_data_on_create=True,
-                s3=fsx.CfnDataRepositoryAssociation.S3Property(
-                    auto_import_policy=fsx.CfnDataRepositoryAssociation.AutoImportPolicyProperty(events=S3_EVENTS),
-                    auto_export_policy=fsx.CfnDataRepositoryAssociation.AutoExportPolicyProperty(events=S3_EVENTS),
-                ),
-            )
+            link_to_s3(self, file_system, f"s3://{props.bucket.bucket_name}/{props.data_repository.prefix}/")
         return file_system
 
-
-def mount_commands(dns_name: str, mount_name: str, *, mount_point: str = "/fsx") -> list[str]:
-    """Amazon Linux 2023: install the Lustre client unless present, then mount at ``mount_point`` via fstab.
-
-    FSx for Lustre User Guide, "Installing the Lustre client" (``dnf install lustre-client``
-    on Amazon Linux 2023) and "Mounting Amazon FSx automatically" (the fstab options).
-    ``dns_name`` and ``mount_name`` may be deploy-time tokens.
-    """
-    source = Fn.join("", [dns_name, "@tcp:/", mount_name])
-    return [
-        "modinfo lustre >/dev/null 2>&1 || dnf install -y lustre-client",
-        f"mkdir -p {mount_point}",
-        Fn.join(
-            "",
-            [
-                f"grep -q ' {mount_point} lustre ' /etc/fstab || echo '",
-                source,
-                f" {mount_point} lustre defaults,relatime,flock,_netdev,x-systemd.automount,"
-                "x-systemd.requires=network.service 0 0' >> /etc/fstab",
-            ],
-        ),
-        f"mountpoint -q {mount_point} || mount {mount_point}",
-    ]

@@ -28,17 +28,10 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from mlblueprints import model
+from stacks.constructs.lustre_parts import LUSTRE_VERSION, file_system_security_group, link_to_s3
 from stacks.constructs.security import allow_service_linked_role
 from stacks.nag import Waiver, waive
 
-#: Where the linked bucket prefix appears inside the Lustre file system (mounted at /fsx).
-FSX_LINK_PATH = "/data"
-#: Lustre's LNet port and the range its servers answer from (FSx for Lustre User Guide,
-#: "File system access control with Amazon VPC").
-LUSTRE_PORTS = (ec2.Port.tcp(988), ec2.Port.tcp_range(1018, 1023))
-#: Current Lustre; DRAs need 2.12 or later.
-LUSTRE_VERSION = "2.15"
-S3_EVENTS = ["NEW", "CHANGED", "DELETED"]
 #: Abandoned multipart uploads (killed jobs mid-checkpoint) and superseded checkpoint
 #: versions are billed like live data; versioning protects against overwrite, not forever.
 INCOMPLETE_UPLOAD_DAYS = 7
@@ -88,17 +81,9 @@ class Storage(Construct):
             self.file_system = self._lustre(props, spec.fsx, new_bucket)
 
     def _lustre(self, props: StorageProps, spec: model.Fsx, new_bucket: bool) -> fsx.CfnFileSystem:
-        group = ec2.SecurityGroup(
-            self,
-            "FileSystemSecurityGroup",
-            vpc=props.vpc,
-            description="FSx for Lustre: Lustre ports from the training nodes and between file servers",
-            allow_all_outbound=True,
+        group = file_system_security_group(
+            self, vpc=props.vpc, clients=props.node_security_group, clients_name="training nodes"
         )
-        for port in LUSTRE_PORTS:
-            group.add_ingress_rule(props.node_security_group, port, "Lustre from training nodes")
-            group.add_ingress_rule(group, port, "Lustre between file servers")
-            props.node_security_group.add_egress_rule(group, port, "Lustre to FSx")
 
         linked = f"s3://{self.bucket.bucket_name}/{spec.import_path}"
         uses_association = spec.deployment_type == "PERSISTENT_2"
@@ -127,18 +112,7 @@ class Storage(Construct):
             _allow_fsx_to_use_key(props.key)
 
         if uses_association:
-            fsx.CfnDataRepositoryAssociation(
-                self,
-                "DataRepositoryAssociation",
-                file_system_id=file_system.ref,
-                file_system_path=FSX_LINK_PATH,
-                data_repository_path=f"{linked}/",
-                batch_import_meta_data_on_create=True,
-                s3=fsx.CfnDataRepositoryAssociation.S3Property(
-                    auto_import_policy=fsx.CfnDataRepositoryAssociation.AutoImportPolicyProperty(events=S3_EVENTS),
-                    auto_export_policy=fsx.CfnDataRepositoryAssociation.AutoExportPolicyProperty(events=S3_EVENTS),
-                ),
-            )
+            link_to_s3(self, file_system, f"{linked}/")
         return file_system
 
 
