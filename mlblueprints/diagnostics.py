@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import json
 from dataclasses import asdict, dataclass
+from typing import Callable
 
 
 class Level(str, enum.Enum):
@@ -62,8 +63,23 @@ def dotted(path) -> str:
     """A JSON path as people write it: ``("spec", "zones", 0)`` -> ``spec.zones[0]``."""
     text = ""
     for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            name = shorten(str(part))
+            text += f".{name}" if text else name
     return text
+
+
+#: A value or key echoed in a message is cut to this many characters.
+ECHO_LIMIT = 60
+
+
+def shorten(text: str, render: Callable[[str], str] = str) -> str:
+    """``text`` as echoed in a message (``render`` quotes it): whole if short, else its start and its length."""
+    if len(text) <= ECHO_LIMIT:
+        return render(text)
+    return f"{render(text[:ECHO_LIMIT])}… ({len(text):,} characters)"
 
 
 def format_json(diagnostics: list[Diagnostic]) -> str:

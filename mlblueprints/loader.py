@@ -31,7 +31,7 @@ from yaml.events import (
     SequenceStartEvent,
 )
 
-from mlblueprints.diagnostics import Diagnostic, Level, dotted
+from mlblueprints.diagnostics import Diagnostic, Level, dotted, shorten
 
 Path = tuple[str | int, ...]
 
@@ -45,6 +45,7 @@ MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 32
 #: Reading stops after this many problems, so a file of 200,000 aliases costs milliseconds, not seconds.
 MAX_PROBLEMS = 100
+TOO_MANY = "BP012"
 
 # libyaml is about ten times faster; the pure-Python parser emits the same events.
 _Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -210,7 +211,9 @@ def _disallowed_character(file: str, text: str, match: re.Match) -> Diagnostic:
     return _error(
         file, line, col, "BP003",
         f"{name} is not allowed in YAML" + (f" ({more} more in this file)" if more else ""),
-        "remove it; NUL bytes usually mean the file is UTF-16 or binary: save it as UTF-8 text",
+        "remove it; NUL bytes usually mean the file is UTF-16 or binary: save it as UTF-8 text"
+        if character == "\0"
+        else "remove it; control characters are invisible in most editors and not allowed in YAML text",
     )
 
 
@@ -410,8 +413,8 @@ class _Composer:
         if key.__class__ is not str:
             self._report(
                 "BP008", _position_of(event),
-                f"key {event.value!r} is read as {_describe(key)}, not a string",
-                f'quote the key ("{event.value}": ...); blueprint keys are strings'
+                f"key {shorten(event.value, repr)} is read as {_describe(key)}, not a string",
+                f'quote the key ("{shorten(event.value)}": ...); blueprint keys are strings'
                 if event.value
                 else "write a key before the ':'",
                 top.path,
@@ -422,7 +425,7 @@ class _Composer:
         if first is not None:
             self._report(
                 "BP005", _position_of(event),
-                f"duplicate key {key!r}; it is first defined on line {first.start_mark.line + 1}",
+                f"duplicate key {shorten(key, repr)}; it is first defined on line {first.start_mark.line + 1}",
                 "remove one of the two entries; YAML tools disagree on which one wins",
                 top.path + (key,),
             )
@@ -568,7 +571,7 @@ class _Composer:
         self.diagnostics.append(_error(self.file, line, col, code, message, hint, dotted(path)))
         if len(self.diagnostics) == MAX_PROBLEMS:
             self.diagnostics.append(
-                _error(self.file, line, col, "BP012", f"stopped after {MAX_PROBLEMS} problems",
+                _error(self.file, line, col, TOO_MANY, f"stopped after {MAX_PROBLEMS} problems",
                        "fix these first; a hostile file should not cost unbounded time", dotted(path))
             )
             raise _Stop(fatal=True)

@@ -86,9 +86,11 @@ def validate_documents(documents: Sequence[LoadedDocument]) -> Report:
 
 
 def _validate_one(document: LoadedDocument, context: RuleContext):
-    if document.diagnostics or document.data is None:
-        return list(document.diagnostics), None
-    diagnostics = check_schema(document.data, document.source_map)
+    """Loader and schema problems of one file together; its rules once both pass."""
+    loaded = list(document.diagnostics)
+    if document.data is None:
+        return loaded, None
+    diagnostics = loaded + _beside(loaded, check_schema(document.data, document.source_map))
     if diagnostics:
         return diagnostics, None
     try:
@@ -96,6 +98,19 @@ def _validate_one(document: LoadedDocument, context: RuleContext):
         return _run_rules(blueprint, context), blueprint
     except Exception as error:  # a bug in a rule must still end in a diagnostic, not a traceback
         return [_internal_error(document.source_map, error)], None
+
+
+def _beside(loaded: list[Diagnostic], schema: list[Diagnostic]) -> list[Diagnostic]:
+    """Schema problems that are not echoes of a loader problem.
+
+    The loader drops what it rejects (a duplicate key's second value, an alias, a
+    non-string key), so the schema would report the same spot again as missing or
+    empty; a problem at or under a field the loader already flagged is left out.
+    """
+    flagged = {d.path for d in loaded if d.path}
+    if not flagged:
+        return schema
+    return [d for d in schema if not any(d.path == f or d.path.startswith((f + ".", f + "[")) for f in flagged)]
 
 
 def _run_rules(blueprint: model.Blueprint, context: RuleContext) -> list[Diagnostic]:

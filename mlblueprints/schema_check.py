@@ -19,8 +19,8 @@ from typing import Any, Iterator
 import jsonschema
 import jsonschema_rs
 
-from mlblueprints.diagnostics import Diagnostic, Level, dotted
-from mlblueprints.loader import SourceMap
+from mlblueprints.diagnostics import Diagnostic, Level, dotted, shorten
+from mlblueprints.loader import MAX_PROBLEMS, TOO_MANY, SourceMap
 
 SCHEMA_RESOURCE = "blueprint.schema.json"
 
@@ -63,10 +63,22 @@ def _fast_validator() -> jsonschema_rs.Draft202012Validator:
 def check_schema(document: Any, source_map: SourceMap) -> list[Diagnostic]:
     if _fast_validator().is_valid(document):
         return []
-    diagnostics: list[Diagnostic] = []
+    diagnostics: set[Diagnostic] = set()
     for error in _validator().iter_errors(document):
-        diagnostics.extend(_translate(error, source_map))
-    return sorted(set(diagnostics))
+        for diagnostic in _translate(error, source_map):
+            diagnostics.add(diagnostic)
+            if len(diagnostics) == MAX_PROBLEMS:
+                return sorted(diagnostics) + [_stopped(diagnostic)]
+    return sorted(diagnostics)
+
+
+def _stopped(last: Diagnostic) -> Diagnostic:
+    return Diagnostic(
+        file=last.file, line=last.line, col=last.col, code=TOO_MANY, level=Level.ERROR,
+        message=f"stopped after {MAX_PROBLEMS} problems",
+        hint="fix these first; a hostile file should not cost unbounded time",
+        path=last.path,
+    )
 
 
 def _translate(error: jsonschema.ValidationError, source_map: SourceMap) -> Iterator[Diagnostic]:
@@ -93,14 +105,14 @@ def _field(path) -> str:
 
 def _unknown_keys(error, path, source_map):
     allowed = sorted(error.schema.get("properties", {}))
-    for key in sorted(set(error.instance) - set(allowed), key=str):
+    for key in (k for k in error.instance if k not in error.schema.get("properties", {})):  # in file order
         close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
         hint = f"did you mean `{close[0]}`?" if close else f"allowed keys here: {', '.join(allowed)}"
         yield (
             UNKNOWN_KEY,
             path + (key,),
             source_map.key_position(path + (key,)),
-            f"unknown key `{key}` in {_field(path)}",
+            f"unknown key `{shorten(str(key))}` in {_field(path)}",
             hint,
         )
 
@@ -129,15 +141,13 @@ def _wrong_type(error, path, source_map):
     if "boolean" in expected and isinstance(value, str) and value.lower() in _YAML11_BOOLEANS:
         hint = f"write true or false; `{value}` is text in YAML 1.2, not a boolean"
     elif "string" in expected and isinstance(value, (int, float)) and not isinstance(value, bool):
-        shown = raw if raw is not None else json.dumps(value)
+        shown = shorten(raw if raw is not None else json.dumps(value))
         hint = f'quote it: "{shown}" (unquoted, YAML reads it as a number)'
-    yield (
-        WRONG_TYPE,
-        path,
-        source_map.value_position(path),
-        f"{_field(path)} must be {wanted}, not {_describe(value)}",
-        hint,
-    )
+    message = f"{_field(path)} must be {wanted}, not {_describe(value)}"
+    if {"integer", "number"} & set(expected) and isinstance(value, str) and value.lstrip("+-").isdigit():
+        # The loader keeps a decimal of over 4300 digits as text (Python will not read it).
+        message = f"{_field(path)} is a {len(value):,}-digit number, far beyond any value it can take"
+    yield (WRONG_TYPE, path, source_map.value_position(path), message, hint)
 
 
 def _not_allowed(error, path, source_map):
@@ -162,7 +172,7 @@ def _bad_pattern(error, path, source_map):
         OUT_OF_RANGE,
         path,
         source_map.value_position(path),
-        f"{_field(path)} value {json.dumps(error.instance)} is not in the expected form",
+        f"{_field(path)} value {_describe(error.instance)} is not in the expected form",
         error.schema.get("description", f"expected to match {error.validator_value}"),
     )
 
@@ -251,7 +261,7 @@ def _describe(value: Any) -> str:
     if isinstance(value, (int, float)):
         return f"the number {value}"
     if isinstance(value, str):
-        return json.dumps(value)
+        return shorten(value, json.dumps)
     if value is None:
         return "empty (null)"
     return "a mapping" if isinstance(value, dict) else "a list"

@@ -394,3 +394,17 @@ def test_a_flood_of_problems_stops_at_the_cap():
     assert document.data is None
     assert len(document.diagnostics) == MAX_PROBLEMS + 1
     assert document.diagnostics[-1].code == "BP012"
+
+
+def test_control_character_hint_is_about_control_characters():
+    (bell,) = load_text("kind: Training\x07Cluster\n", "bp.yaml").diagnostics
+    (nul,) = load_text("kind: a\x00b\n", "bp.yaml").diagnostics
+    assert "control characters" in bell.hint and "NUL" not in bell.hint
+    assert "UTF-16" in nul.hint
+
+
+def test_a_huge_key_is_echoed_shortened():
+    key = "k" * 100_000  # an explicit key: YAML caps implicit keys at 1024 characters
+    (diagnostic,) = load_text(f"? {key}\n: 1\n? {key}\n: 2\n", "bp.yaml").diagnostics
+    assert diagnostic.code == "BP005"
+    assert len(diagnostic.message) < 200 and "100,000 characters" in diagnostic.message

@@ -107,3 +107,42 @@ def test_every_problem_is_reported():
     text = HEADER + SPEC.replace("max: 2", "max: 0").replace("us-east-1", "nowhere") + "  extra: 1\n"
     assert {d.code for d in check(text).diagnostics} == {"BP020", "BP024"}
     assert len(check(text).diagnostics) == 3
+
+
+def test_loader_and_schema_problems_are_reported_together():
+    source = HEADER.replace("  owner: ml@example.com\n", "  owner: ml@example.com\n  name: again\n") + SPEC.replace(
+        "region:", "regoin:"
+    )
+    report = check(source)
+    assert [(d.code, d.path) for d in report.diagnostics if d.code in ("BP005", "BP020")] == [
+        ("BP005", "metadata.name"),
+        ("BP020", "spec.regoin"),
+    ]
+    assert not report.blueprints
+
+
+def test_schema_does_not_echo_what_the_loader_dropped():
+    # The alias is dropped (null); the schema would call `spec.nodes` "empty" at the same spot.
+    report = check(HEADER + SPEC.replace("nodes: {min: 0, max: 2}", "nodes: *sizes"))
+    assert [d.code for d in report.diagnostics] == ["BP006"]
+
+
+def test_schema_problems_stop_at_the_cap_in_file_order():
+    source = HEADER + SPEC + "".join(f"extra{i}: 1\n" for i in range(500))
+    codes = [d.code for d in check(source).diagnostics]
+    assert codes.count("BP020") == 100
+    assert codes.count("BP012") == 1
+    unknown = [d.message for d in check(source).diagnostics if d.code == "BP020"]
+    assert "`extra0`" in unknown[0] and "`extra99`" in unknown[-1]
+
+
+def test_long_values_are_echoed_shortened():
+    diagnostic = only(check(HEADER.replace("mlblueprints/v1", "v" * 900_000) + SPEC))
+    assert diagnostic.code == "BP023"
+    assert len(diagnostic.message) < 200 and "900,000 characters" in diagnostic.message
+
+
+def test_a_number_too_long_to_read_is_called_too_large():
+    diagnostic = only(check(HEADER + SPEC.replace("max: 2", "max: 1" + "0" * 5000)))
+    assert (diagnostic.code, diagnostic.path) == ("BP022", "spec.nodes.max")
+    assert "5,001-digit number" in diagnostic.message and len(diagnostic.message) < 200
