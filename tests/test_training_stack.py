@@ -157,6 +157,13 @@ def test_no_public_ip_and_no_key_pair(every):
     pairs = list(walk(every.json["Resources"]))
     assert ("AssociatePublicIpAddress", True) not in pairs
     assert "KeyName" not in {key for key, _ in pairs}
+    # Refused explicitly on the primary interface, whatever the subnet's MapPublicIpOnLaunch says.
+    _, template = every.one("AWS::EC2::LaunchTemplate")
+    data = template["Properties"]["LaunchTemplateData"]
+    (primary,) = data["NetworkInterfaces"]
+    assert primary["DeviceIndex"] == 0 and primary["AssociatePublicIpAddress"] is False
+    assert primary["Groups"] == [{"Fn::GetAtt": [node_group_id(every), "GroupId"]}]
+    assert "SecurityGroupIds" not in data
 
 
 def test_nodes_launch_only_in_private_subnets(every):

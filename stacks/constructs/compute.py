@@ -74,6 +74,8 @@ class Compute(Construct):
             machine_image=props.images.machine_image,
             role=props.node_role,
             security_group=props.node_security_group,
+            # Explicit, so nodes stay private even in a user's subnet that auto-assigns public IPs.
+            associate_public_ip_address=False,
             user_data=_user_data(props),
             require_imdsv2=True,
             http_tokens=ec2.LaunchTemplateHttpTokens.REQUIRED,
