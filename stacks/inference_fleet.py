@@ -111,6 +111,14 @@ class InferenceFleetStack(BlueprintStack):
             name = construct_id(endpoint.endpoint.name)
             built = self.endpoints[endpoint.endpoint.name]
             CfnOutput(self, f"EndpointName{name}", value=built.endpoint.attr_endpoint_name)
+            if built.input_uri is not None:
+                CfnOutput(
+                    self,
+                    f"AsyncInputUri{name}",
+                    value=built.input_uri,
+                    description="Upload async requests under this prefix and pass each object's s3:// URI as "
+                    "InvokeEndpointAsync's InputLocation; the endpoint reads requests from nowhere else",
+                )
             for label, topic in (("SuccessTopicArn", built.success_topic), ("ErrorTopicArn", built.error_topic)):
                 if topic is not None:
                     CfnOutput(self, f"{label}{name}", value=topic.topic_arn)

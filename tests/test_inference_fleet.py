@@ -10,7 +10,7 @@ import pytest
 from mlblueprints.cli import main
 from mlblueprints.resolve import resolve
 from tests.blueprint_factory import check, to_yaml
-from tests.fleet_factory import check_fleet, fleet
+from tests.fleet_factory import ASYNC, check_fleet, fleet
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "blueprints"
 AT = "spec.endpoints[0]"
@@ -40,6 +40,12 @@ def resolved(endpoint_patch=None, spec_patch=None):
                      f"{AT}.variants[0].model.artifact", id="wildcard-would-widen-the-grant"),
         pytest.param({"autoscaling": {"step": {"metric": "cpu", "above": 50}}}, "BP023", f"{AT}.autoscaling.step.metric",
                      id="step-metric"),
+        pytest.param({**ASYNC, "async": {"output_path": "out", "input_path": "s3://other-bucket/requests"}}, "BP024",
+                     f"{AT}.async.input_path", id="input-path-is-a-key-prefix-in-the-fleet-bucket"),
+        pytest.param({**ASYNC, "async": {"output_path": "out", "input_path": "requests/*"}}, "BP024",
+                     f"{AT}.async.input_path", id="input-path-wildcard-would-widen-the-grant"),
+        pytest.param({**ASYNC, "async": {"output_path": "out", "input_path": "//"}}, "BP024",
+                     f"{AT}.async.input_path", id="input-path-only-slashes-would-grant-the-fleet-prefix"),
         pytest.param({"regoin": "x"}, "BP020", f"{AT}.regoin", id="unknown-key"),
         pytest.param({"container": {"framework": "pytorch", "version": 2.6}}, "BP022", f"{AT}.container.version",
                      id="unquoted-version"),
@@ -74,6 +80,27 @@ def test_defaults_are_applied_in_the_model():
     assert endpoint.variants[0].weight == 1.0
     assert (endpoint.autoscaling.scale_in_cooldown_seconds, endpoint.autoscaling.scale_out_cooldown_seconds) == (300, 60)
     assert (endpoint.alarms.error_rate_percent, endpoint.alarms.latency_p99_ms, endpoint.alarms.evaluation_minutes) == (1.0, 30_000, 5)
+
+
+@pytest.mark.parametrize(
+    "async_patch, input_path",
+    [
+        pytest.param({}, "async-inputs/chat", id="default-one-prefix-per-endpoint"),
+        pytest.param({"input_path": "/uploads/audio/"}, "uploads/audio", id="slashes-stripped"),
+    ],
+)
+def test_async_input_path(async_patch, input_path):
+    report = check_fleet({**ASYNC, "async": {"output_path": "chat/async-out", **async_patch}})
+    assert not report.has_errors, [d.format_text() for d in report.diagnostics]
+    (blueprint,) = report.blueprints
+    assert blueprint.spec.endpoints[0].async_inference.input_path == input_path
+
+
+def test_schema_documents_the_async_input_path():
+    schema = json.loads((Path(__file__).resolve().parents[1] / "mlblueprints/schema/blueprint.schema.json").read_text())
+    definition = schema["$defs"]["endpointAsync"]
+    assert definition["additionalProperties"] is False
+    assert "InputLocation" in definition["properties"]["input_path"]["description"]
 
 
 def test_variant_overrides_are_effective_and_remembered():

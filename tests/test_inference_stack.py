@@ -62,14 +62,13 @@ SERVERLESS = fleet(
         "serverless": {"memory_mb": 4096, "max_concurrency": 50, "provisioned_concurrency": 2},
     }
 )
-ASYNC_ZERO = fleet(
-    {
-        "mode": "async",
-        "instance_type": "ml.c5.xlarge",
-        "async": {"output_path": "async/out", "notify_success": True, "notify_error": True},
-        "autoscaling": {"min": 0, "max": 3, "invocations_per_instance": DELETE, "backlog_per_instance": 4},
-    }
-)
+ASYNC_ZERO_ENDPOINT = {
+    "mode": "async",
+    "instance_type": "ml.c5.xlarge",
+    "async": {"output_path": "async/out", "notify_success": True, "notify_error": True},
+    "autoscaling": {"min": 0, "max": 3, "invocations_per_instance": DELETE, "backlog_per_instance": 4},
+}
+ASYNC_ZERO = fleet(ASYNC_ZERO_ENDPOINT)
 MULTI_MODEL_EXISTING = fleet(
     {
         "mode": "multi-model",
@@ -443,6 +442,40 @@ def test_execution_role_writes_only_under_its_own_prefixes(async_zero, realtime)
         assert sorted(s["Resource"]["Fn::Join"][1][-1] for s in writes) == prefixes
 
 
+def test_async_role_reads_exactly_the_request_prefix(async_zero, synth):
+    bucket = next(k for k, v in async_zero.resources("AWS::S3::Bucket").items() if "LoggingConfiguration" in v["Properties"])
+    reads = [s for s in sagemaker_role_statements(async_zero) if s.get("Sid", "").startswith("ReadAsyncRequests")]
+    assert reads == [
+        {
+            "Sid": "ReadAsyncRequests0",
+            "Effect": "Allow",
+            "Action": "s3:GetObject",
+            "Resource": {"Fn::Join": ["", [{"Fn::GetAtt": [bucket, "Arn"]}, "/unit/async-inputs/chat/*"]]},
+        }
+    ]
+    (policy,) = [v for k, v in async_zero.resources("AWS::IAM::Policy").items() if "AsyncRequestPolicy" in k]
+    waivers = policy["Metadata"]["cdk_nag"]["rules_to_suppress"]
+    assert [(w["id"], w["applies_to"]) for w in waivers] == [
+        ("AwsSolutions-IAM5", [f"Resource::<{bucket}.Arn>/unit/async-inputs/chat/*"])
+    ]
+    assert "InputLocation" in waivers[0]["reason"]
+    # Only async endpoints read callers' requests.
+    assert not [s for s in sagemaker_role_statements(synth(REALTIME)) if s.get("Sid", "").startswith("ReadAsyncRequests")]
+
+
+def test_async_input_path_is_granted_in_an_existing_bucket(synth):
+    document = fleet(
+        {**ASYNC_ZERO_ENDPOINT, "async": {"output_path": "async/out", "input_path": "/uploads/whisper/"}},
+        {"bucket": {"existing": "team-audio", "prefix": "media"}},
+    )
+    fleet_ = synth(document)
+    reads = [s for s in sagemaker_role_statements(fleet_) if s.get("Sid", "").startswith("ReadAsyncRequests")]
+    assert [s["Resource"] for s in reads] == ["arn:aws:s3:::team-audio/media/uploads/whisper/*"]
+    fleet_.template.has_output("AsyncInputUriChat", {"Value": "s3://team-audio/media/uploads/whisper/"})
+    findings = fleet_.annotations.find_error("*", Match.string_like_regexp("AwsSolutions-IAM5.*"))
+    assert [f.entry.data for f in findings] == []
+
+
 def test_image_pull_is_scoped_to_the_dlc_repository(realtime, hub_tgi):
     for synth, repository in ((realtime, "pytorch-inference"), (hub_tgi, "huggingface-pytorch-tgi-inference")):
         pulls = [s for s in sagemaker_role_statements(synth) if s.get("Sid") == "PullServingImage"]
@@ -540,6 +573,15 @@ def test_outputs_name_the_endpoint_and_the_prefix(realtime, async_zero):
     realtime.template.has_output("AlarmTopicArn", {})
     async_zero.template.has_output("SuccessTopicArnChat", {})
     async_zero.template.has_output("ErrorTopicArnChat", {})
+
+
+def test_async_endpoint_outputs_where_callers_upload_requests(async_zero, realtime):
+    bucket = next(k for k, v in async_zero.resources("AWS::S3::Bucket").items() if "LoggingConfiguration" in v["Properties"])
+    async_zero.template.has_output(
+        "AsyncInputUriChat",
+        {"Value": {"Fn::Join": ["", ["s3://", {"Ref": bucket}, "/unit/async-inputs/chat/"]]}},
+    )
+    assert not realtime.template.find_outputs("AsyncInputUri*")
 
 
 def test_logical_ids_do_not_depend_on_weights_or_thresholds(synth, realtime):

@@ -40,6 +40,9 @@ DEFAULT_ASYNC_LATENCY_P99_MS = 450_000
 DEFAULT_ALARM_EVALUATION_MINUTES = 5
 #: Suffix of the default failure prefix under an async output path.
 ASYNC_FAILURE_SUFFIX = "failures"
+#: Per async endpoint, callers upload requests under <fleet prefix>/<ASYNC_INPUT_PREFIX>/<endpoint>/ by
+#: default: beside data-capture/<endpoint>, one prefix per endpoint, apart from every output path.
+ASYNC_INPUT_PREFIX = "async-inputs"
 #: Per endpoint, captured data goes under <fleet prefix>/<DATA_CAPTURE_PREFIX>/<endpoint>/.
 DATA_CAPTURE_PREFIX = "data-capture"
 
@@ -89,10 +92,13 @@ class Serverless:
 
 @dataclass(frozen=True)
 class AsyncInference:
-    """Key prefixes are relative to the fleet's bucket prefix."""
+    """Key prefixes are relative to the fleet's bucket prefix, in the fleet's bucket."""
 
     output_path: str | None = None
     failure_path: str | None = None
+    #: Where callers upload request payloads that InvokeEndpointAsync's InputLocation names; the
+    #: endpoint's execution role reads them. Default: ``<ASYNC_INPUT_PREFIX>/<endpoint name>``.
+    input_path: str | None = None
     notify_success: bool = False
     notify_error: bool = False
     max_concurrent_invocations_per_instance: int | None = None
@@ -247,7 +253,7 @@ def _endpoint(index: int, raw: Mapping) -> Endpoint:
         alarms=_alarms(raw.get("alarms", {}), mode),
         shadow=shadow,
         serverless=Serverless(**raw.get("serverless", {})) if serverless or "serverless" in raw else None,
-        async_inference=_async(raw.get("async", {})) if mode == "async" or "async" in raw else None,
+        async_inference=_async(raw.get("async", {}), raw["name"]) if mode == "async" or "async" in raw else None,
         autoscaling=autoscaling,
         data_capture=_data_capture(raw["data_capture"]) if "data_capture" in raw else None,
     )
@@ -286,7 +292,7 @@ def _shadow(raw: Mapping, instance_type: str | None, container: Container) -> Sh
     )
 
 
-def _async(raw: Mapping) -> AsyncInference:
+def _async(raw: Mapping, endpoint_name: str) -> AsyncInference:
     output = raw.get("output_path")
     output = output.strip("/") if output is not None else None
     failure = raw.get("failure_path")
@@ -297,6 +303,7 @@ def _async(raw: Mapping) -> AsyncInference:
     return AsyncInference(
         output_path=output,
         failure_path=failure,
+        input_path=raw.get("input_path", f"{ASYNC_INPUT_PREFIX}/{endpoint_name}").strip("/"),
         notify_success=raw.get("notify_success", False),
         notify_error=raw.get("notify_error", False),
         max_concurrent_invocations_per_instance=raw.get("max_concurrent_invocations_per_instance"),

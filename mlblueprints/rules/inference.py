@@ -299,18 +299,48 @@ class ServerlessExclusions(InferenceRule):
 class AsyncOutputPath(InferenceRule):
     id = "BP306"
     level = Level.ERROR
-    summary = "Asynchronous endpoints name the S3 path their results are written to"
+    summary = "Asynchronous endpoints name the S3 path their results are written to, apart from where requests are uploaded"
     source_url = "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_AsyncInferenceOutputConfig.html"
 
     def check(self, blueprint, context):
         for endpoint in blueprint.spec.endpoints:
             config = endpoint.async_inference
-            if endpoint.mode == "async" and (config is None or config.output_path is None):
+            if endpoint.mode != "async":
+                continue  # BP314 reports `async` settings on other modes
+            if config is None or config.output_path is None:
                 yield Finding(
                     endpoint.path + ("async",) if blueprint.source_map.exists(endpoint.path + ("async",)) else endpoint.path + ("mode",),
                     "an async endpoint writes every result to S3, and no `async.output_path` is set",
                     "add `async: {output_path: <key prefix under the fleet's prefix>}`",
                 )
+                continue
+            yield from self._apart(blueprint, endpoint, config)
+
+    def _apart(self, blueprint, endpoint, config):
+        """Requests and results under one prefix mix callers' uploads with SageMaker's writes: an S3 event
+        that invokes the endpoint for each new request would fire for every result too, and whoever may
+        upload requests could overwrite results."""
+        at = endpoint.path + ("async",)
+        for field, what, written in (("output_path", "results", config.output_path),
+                                     ("failure_path", "failures", config.failure_path)):
+            if not (_under(config.input_path, written) or _under(written, config.input_path)):
+                continue
+            where = at + ("input_path",)
+            if not blueprint.source_map.exists(where):
+                where = at + (field,) if blueprint.source_map.exists(at + (field,)) else at + ("output_path",)
+            yield Finding(
+                where,
+                f"requests are uploaded under {config.input_path}/ and {what} are written under "
+                f"{written}/: one prefix holds the other",
+                "give `async.input_path` and `async.output_path`/`failure_path` separate prefixes, "
+                f"for example `input_path: requests/{endpoint.name}`",
+            )
+            return
+
+
+def _under(key_prefix: str, parent: str) -> bool:
+    """Whether ``key_prefix`` is ``parent`` or lies below it, compared by whole path segments."""
+    return key_prefix == parent or key_prefix.startswith(parent + "/")
 
 
 class AutoscalingBounds(InferenceRule):

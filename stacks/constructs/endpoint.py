@@ -17,6 +17,10 @@
   rejects it (CreateEndpointConfig API reference) and the volume is encrypted by
   hardware; see ``ResolvedEndpoint.encrypts_volume``. Asynchronous results and
   captured data are always encrypted with the fleet key.
+* **Async requests.** Callers upload a request under the endpoint's input
+  prefix (``async.input_path``, in the fleet's bucket) and pass its URI as
+  InvokeEndpointAsync's ``InputLocation``; SageMaker reads it with the
+  execution role, which may read that prefix and no other caller data.
 * **Logs.** SageMaker writes to ``/aws/sagemaker/Endpoints/<name>``; the group is
   created here first, encrypted, with a retention, and retained on delete.
 """
@@ -59,7 +63,8 @@ class EndpointProps:
 
 class InferenceEndpoint(Construct):
     """Exposes ``endpoint``, ``config``, ``models`` (by variant name), ``log_group``, ``execution_role``,
-    ``success_topic`` and ``error_topic`` (None unless asked for)."""
+    ``success_topic`` and ``error_topic`` (None unless asked for), and ``input_uri`` (the s3:// prefix
+    where callers upload async requests; None unless the endpoint is async)."""
 
     endpoint: sagemaker.CfnEndpoint
     config: sagemaker.CfnEndpointConfig
@@ -68,6 +73,7 @@ class InferenceEndpoint(Construct):
     execution_role: ExecutionRole
     success_topic: sns.Topic | None
     error_topic: sns.Topic | None
+    input_uri: str | None
 
     def __init__(self, scope: Construct, construct_id_: str, *, props: EndpointProps) -> None:
         super().__init__(scope, construct_id_)
@@ -85,6 +91,7 @@ class InferenceEndpoint(Construct):
         config = spec.async_inference
         self.success_topic = self._topic("SuccessTopic") if config and config.notify_success else None
         self.error_topic = self._topic("ErrorTopic") if config and config.notify_error else None
+        self.input_uri = self.s3_uri(self._input_path) + "/" if self._input_path is not None else None
         self.execution_role = ExecutionRole(self, "Execution", props=self._role_props())
         self.models = {v.variant.name: self._model(v) for v in resolved.all_variants}
         self.config = self._endpoint_config()
@@ -101,6 +108,12 @@ class InferenceEndpoint(Construct):
 
     def s3_uri(self, relative: str) -> str:
         return f"s3://{self._props.bucket.bucket_name}/{self.key_of(relative)}"
+
+    @property
+    def _input_path(self) -> str | None:
+        """Where callers upload async requests, relative to the fleet's prefix; None unless async."""
+        spec = self._props.resolved.endpoint
+        return spec.async_inference.input_path if spec.mode == "async" and spec.async_inference else None
 
     @property
     def capture_prefix(self) -> str:
@@ -131,6 +144,7 @@ class InferenceEndpoint(Construct):
             repository_arns=tuple(v.container.repository_arn for v in resolved.all_variants if v.container.repository_arn),
             in_vpc=self._props.security_group is not None,
             topics=tuple(t for t in (self.success_topic, self.error_topic) if t is not None),
+            request_prefixes=(self.key_of(self._input_path),) if self._input_path is not None else (),
         )
 
     def _model(self, resolved: ResolvedVariant) -> sagemaker.CfnModel:

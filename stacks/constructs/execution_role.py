@@ -5,8 +5,11 @@ Guide, "How to use SageMaker AI execution roles"), narrowed as that page
 suggests, and never AmazonSageMakerFullAccess:
 
 * S3: read exactly the model artifacts the variants name (every object under a
-  multi-model prefix); write only under the endpoint's async output, failure
-  and data-capture prefixes.
+  multi-model prefix); read the requests callers upload under an async
+  endpoint's input prefix, which SageMaker fetches from InvokeEndpointAsync's
+  ``InputLocation`` with this role ("Complete the prerequisites" for
+  asynchronous endpoints); write only under the endpoint's async output,
+  failure and data-capture prefixes.
 * KMS: the fleet key, to read SSE-KMS models and to encrypt what SageMaker writes.
 * ECR: pull from the one repository of each variant's image, in the DLC
   registry account of the region; ``ecr:GetAuthorizationToken`` has no
@@ -69,6 +72,8 @@ class ExecutionRoleProps:
     repository_arns: tuple[str, ...]
     in_vpc: bool
     topics: tuple[sns.ITopic, ...] = ()
+    #: Key prefixes (no trailing slash) where callers upload async requests, read by SageMaker.
+    request_prefixes: tuple[str, ...] = ()
 
 
 class ExecutionRole(Construct):
@@ -127,6 +132,28 @@ class ExecutionRole(Construct):
                     "whichever model.tar.gz a request targets; each grant is every object under one prefix of this "
                     "endpoint and nothing else.",
                     tuple(objects_finding(bucket, pattern) for pattern, _, _ in scoped),
+                ),
+            )
+
+        if props.request_prefixes:
+            requests = [f"{p}/*" for p in sorted(set(props.request_prefixes))]
+            policy = self._policy(
+                "AsyncRequestPolicy",
+                [
+                    iam.PolicyStatement(
+                        sid=f"ReadAsyncRequests{i}", actions=["s3:GetObject"], resources=[bucket.arn_for_objects(pattern)]
+                    )
+                    for i, pattern in enumerate(requests)
+                ],
+            )
+            waive(
+                policy,
+                Waiver(
+                    "AwsSolutions-IAM5",
+                    "Callers upload each asynchronous request under this endpoint's input prefix and name it as "
+                    "InvokeEndpointAsync's InputLocation, and SageMaker reads it with this role, so the object names "
+                    "are not known in advance; the grant is s3:GetObject on the objects under that one prefix only.",
+                    tuple(objects_finding(bucket, pattern) for pattern in requests),
                 ),
             )
 
