@@ -7,6 +7,8 @@ records which in ``overrides``); findings point at the line that chose the value
 from __future__ import annotations
 
 import difflib
+import functools
+import json
 from typing import Iterator
 
 from mlblueprints import images, serving
@@ -51,6 +53,12 @@ def hardware_of(context, endpoint: Endpoint, variant: AnyVariant) -> str | None:
         return serving.CPU
     instance = instance_of(context, variant)
     return serving.hardware(instance) if instance is not None else None
+
+
+@functools.cache
+def multi_model_gpu_instance_types() -> tuple[str, ...]:
+    """The GPU instance types SageMaker lists for multi-model endpoints, in the page's order (data, with its source)."""
+    return tuple(json.loads(serving.DATA_FILE.read_text())["multi_model_gpu_instance_types"]["types"])
 
 
 def _words(hardware: frozenset[str] | set[str]) -> str:
@@ -194,12 +202,14 @@ def _pairing_hint(hardware: str, has_instances: bool) -> str:
 class MultiModelSupport(InferenceRule):
     id = "BP304"
     level = Level.ERROR
-    summary = "Multi-model endpoints load models from a prefix, on CPU, or on GPU only with the Triton container; not on Inferentia"
+    summary = ("Multi-model endpoints load models from a prefix, on CPU, or on GPU only with the Triton container on the "
+               "GPU instance types SageMaker lists; not on Inferentia")
     source_url = "https://docs.aws.amazon.com/sagemaker/latest/dg/multi-model-support.html"
 
     def check(self, blueprint, context):
         for endpoint in blueprint.spec.endpoints:
             multi = endpoint.mode == "multi-model"
+            seen: set[JsonPath] = set()
             for variant, path in variants(endpoint):
                 model_path = path + ("model", variant.model.field)
                 if multi and variant.model.prefix is None:
@@ -216,9 +226,9 @@ class MultiModelSupport(InferenceRule):
                         "set `mode: multi-model`, or point `artifact:` at one model.tar.gz",
                     )
                 if multi:
-                    yield from self._hardware(endpoint, variant, path, context)
+                    yield from self._hardware(endpoint, variant, path, context, seen)
 
-    def _hardware(self, endpoint, variant, path, context):
+    def _hardware(self, endpoint, variant, path, context, seen):
         hardware = hardware_of(context, endpoint, variant)
         instance_path = chosen_at(endpoint, variant, path, "instance_type")
         if hardware in (serving.NEURON, serving.NEURONX):
@@ -228,6 +238,20 @@ class MultiModelSupport(InferenceRule):
                 "use a CPU type (ml.c*, ml.m*, ml.r*) or a GPU type with the sagemaker-tritonserver container",
             )
             return
+        supported = multi_model_gpu_instance_types()
+        # Whatever the image: the list is of instance types SageMaker hosts multi-model GPU endpoints on.
+        if hardware == serving.GPU and variant.instance_type not in supported and instance_path not in seen:
+            seen.add(instance_path)
+            family = variant.instance_type.split(".")[1]
+            same_family = [t for t in supported if t.split(".")[1] == family]
+            yield Finding(
+                instance_path,
+                f"multi-model endpoints on GPU run only on the instance types SageMaker lists for them, and "
+                f"{variant.instance_type} is not one (supported: {', '.join(supported)})",
+                "pick a listed type"
+                + (f" ({family}: {', '.join(same_family)})" if same_family else "")
+                + " or a CPU type; serve a model that needs a bigger GPU from its own realtime endpoint",
+            )
         facts = serving.serving_container(variant.container.framework)
         if facts is None or hardware is None or variant.container.uri is not None:
             return
