@@ -131,6 +131,12 @@ def _inference_fleet_fields(resolved) -> dict:
                 "volume_kms_key": e.encrypts_volume,
                 "variants": [variant(v) for v in e.variants],
                 "shadow": variant(e.shadow) if e.shadow else None,
+                # Key prefixes under the fleet's bucket prefix: callers upload requests to input_path.
+                "async": None if spec.async_inference is None else {
+                    "input_path": spec.async_inference.input_path,
+                    "output_path": spec.async_inference.output_path,
+                    "failure_path": spec.async_inference.failure_path,
+                },
                 "autoscaling": None if scaling is None else {
                     "min": scaling.min,
                     "max": scaling.max,

@@ -43,8 +43,13 @@ class ServingContainer:
 
 
 @functools.cache
+def _data() -> dict:
+    return json.loads(DATA_FILE.read_text())
+
+
+@functools.cache
 def _frameworks() -> dict[str, ServingContainer]:
-    doc = json.loads(DATA_FILE.read_text())
+    doc = _data()
     return {
         name: ServingContainer(
             framework=name,
@@ -64,6 +69,11 @@ def serving_container(framework: str | None) -> ServingContainer | None:
 
 def serving_frameworks() -> list[str]:
     return sorted(_frameworks())
+
+
+def multi_model_gpu_instance_types() -> tuple[str, ...]:
+    """The GPU instance types SageMaker lists for multi-model endpoints, in the page's order."""
+    return tuple(_data()["multi_model_gpu_instance_types"]["types"])
 
 
 def hardware(instance: InstanceType | None) -> str:

@@ -177,6 +177,17 @@ def test_show_prints_each_endpoint_with_its_per_minute_target(capsys):
     assert endpoint["autoscaling"]["invocations_per_instance_per_minute"] == 6 * 60 * 0.5
     assert endpoint["volume_kms_key"] is False  # ml.g5 has local NVMe
     assert [v["instance_type"] for v in endpoint["variants"]] == ["ml.g5.xlarge", "ml.g5.xlarge"]
+    assert endpoint["async"] is None
+
+
+def test_show_tells_async_callers_where_requests_go(capsys):
+    assert main(["show", str(EXAMPLES / "transcribe-async.yaml")]) == 0
+    (endpoint,) = json.loads(capsys.readouterr().out)["endpoints"]
+    assert endpoint["async"] == {
+        "input_path": "uploads/audio",
+        "output_path": "transcripts",
+        "failure_path": "transcripts/failures",
+    }
 
 
 def test_examples_cover_every_mode():

@@ -7,8 +7,6 @@ records which in ``overrides``); findings point at the line that chose the value
 from __future__ import annotations
 
 import difflib
-import functools
-import json
 from typing import Iterator
 
 from mlblueprints import images, serving
@@ -53,12 +51,6 @@ def hardware_of(context, endpoint: Endpoint, variant: AnyVariant) -> str | None:
         return serving.CPU
     instance = instance_of(context, variant)
     return serving.hardware(instance) if instance is not None else None
-
-
-@functools.cache
-def multi_model_gpu_instance_types() -> tuple[str, ...]:
-    """The GPU instance types SageMaker lists for multi-model endpoints, in the page's order (data, with its source)."""
-    return tuple(json.loads(serving.DATA_FILE.read_text())["multi_model_gpu_instance_types"]["types"])
 
 
 def _words(hardware: frozenset[str] | set[str]) -> str:
@@ -238,7 +230,7 @@ class MultiModelSupport(InferenceRule):
                 "use a CPU type (ml.c*, ml.m*, ml.r*) or a GPU type with the sagemaker-tritonserver container",
             )
             return
-        supported = multi_model_gpu_instance_types()
+        supported = serving.multi_model_gpu_instance_types()
         # Whatever the image: the list is of instance types SageMaker hosts multi-model GPU endpoints on.
         if hardware == serving.GPU and variant.instance_type not in supported and instance_path not in seen:
             seen.add(instance_path)

@@ -60,8 +60,7 @@ def test_supported_gpu_types_are_data_with_a_source():
     import json
 
     from mlblueprints import serving
-    from mlblueprints.rules.inference import multi_model_gpu_instance_types
 
     listed = json.loads(serving.DATA_FILE.read_text())["multi_model_gpu_instance_types"]
     assert listed["source"] == MultiModelSupport.source_url and listed["as_of"]
-    assert multi_model_gpu_instance_types() == tuple(listed["types"])
+    assert serving.multi_model_gpu_instance_types() == tuple(listed["types"])
