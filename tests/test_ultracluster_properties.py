@@ -75,6 +75,7 @@ def test_mutated_ultraclusters_never_crash_and_valid_ones_resolve(patch):
     for blueprint in report.blueprints:  # only blueprints without errors
         resolved = resolve(blueprint)
         spec = blueprint.spec
+        assert spec.capacity.source != "spot"  # neither engine runs an UltraCluster on Spot (BP214, BP215)
         interfaces = efa.efa_interfaces(resolved.efa_layout)
         assert sorted(i.card for i in interfaces) == list(range(resolved.instance.network_cards))
         if spec.capacity.is_reserved:

@@ -330,12 +330,16 @@ def test_reservation_is_targeted_and_keeps_the_placement_group(synth):
     reserved.template.resource_count_is("AWS::EC2::PlacementGroup", 1)
 
 
-def test_spot_is_bought_by_batch(synth):
-    spot = synth("spot", ultra({"spec": {"capacity": {"source": "spot"}}}))
-    spot.template.has_resource_properties(
-        "AWS::Batch::ComputeEnvironment",
-        {"ComputeResources": Match.object_like({"Type": "SPOT", "AllocationStrategy": "SPOT_PRICE_CAPACITY_OPTIMIZED"})},
-    )
+def test_batch_buys_on_demand_only_and_spot_never_reaches_synth(default, capacity_block):
+    for synthesized in (default, capacity_block):
+        synthesized.template.has_resource_properties(
+            "AWS::Batch::ComputeEnvironment",
+            {"ComputeResources": Match.object_like({"Type": "EC2", "AllocationStrategy": "BEST_FIT_PROGRESSIVE"})},
+        )
+    # Batch runs no multi-node parallel job on Spot (Batch User Guide, "Compute environment considerations for MNP").
+    report = check(to_yaml(ultra({"spec": {"capacity": {"source": "spot"}}})))
+    assert ("BP215", "spec.capacity.source") in [(d.code, d.path) for d in report.diagnostics]
+    assert report.blueprints == []
 
 
 @pytest.fixture(scope="module")

@@ -414,19 +414,52 @@ class UltraContainerExists(Rule):
 class HyperPodCapacity(Rule):
     id = "BP214"
     level = Level.ERROR
-    summary = "HyperPod nodes here are on-demand: EC2 reservations, Capacity Blocks and Spot are Batch-only"
+    summary = "HyperPod nodes here are on-demand: EC2 reservations and Capacity Blocks are Batch-only, Spot is not modelled"
     source_url = "https://docs.aws.amazon.com/sagemaker/latest/dg/reserve-capacity-with-training-plans.html"
     kinds = ULTRACLUSTER
 
     def check(self, blueprint, context):
         spec = blueprint.spec
         source = spec.capacity.source
-        if spec.orchestrator == "hyperpod" and source != "on-demand":
+        if spec.orchestrator != "hyperpod" or source == "on-demand":
+            return
+        path = ("spec", "capacity", "source")
+        if source == "spot":
+            # The instance group's CapacityRequirements can ask for Spot, but this stack
+            # builds on-demand workers only; Batch is no way out either (BP215).
+            yield Finding(
+                path,
+                "mlblueprints builds HyperPod workers on on-demand capacity only; it does not model "
+                "HyperPod's Spot capacity",
+                "use `source: on-demand`; AWS Batch does not run multi-node jobs on Spot either, "
+                "so for Spot train on one node with `kind: TrainingCluster`",
+            )
+            return
+        yield Finding(
+            path,
+            f"HyperPod does not launch into EC2 {source} capacity; it reserves through SageMaker training "
+            "plans, which mlblueprints does not model yet",
+            "use `source: on-demand` with HyperPod, or `orchestrator: batch`",
+        )
+
+
+class BatchMultiNodeNotOnSpot(Rule):
+    id = "BP215"
+    level = Level.ERROR
+    summary = "AWS Batch does not run multi-node parallel jobs on Spot compute environments"
+    source_url = "https://docs.aws.amazon.com/batch/latest/userguide/mnp-ce.html"
+    kinds = ULTRACLUSTER
+
+    def check(self, blueprint, context):
+        spec = blueprint.spec
+        if spec.orchestrator == "batch" and spec.capacity.source == "spot":
             yield Finding(
                 ("spec", "capacity", "source"),
-                f"HyperPod does not launch into EC2 {source} capacity; it reserves through SageMaker training "
-                "plans, which mlblueprints does not model yet",
-                "use `source: on-demand` with HyperPod, or `orchestrator: batch`",
+                "an UltraCluster on AWS Batch is a multi-node parallel job, and Batch does not run those on "
+                "compute environments that use Spot Instances",
+                "use `source: on-demand`, a targeted On-Demand Capacity Reservation (`source: reservation`) "
+                "or a Capacity Block (`source: capacity-block`); for Spot, train on one node with "
+                "`kind: TrainingCluster`",
             )
 
 
@@ -445,4 +478,5 @@ ULTRACLUSTER_RULES = (
     BatchHostAndContainer(),
     UltraContainerExists(),
     HyperPodCapacity(),
+    BatchMultiNodeNotOnSpot(),
 )

@@ -6,11 +6,14 @@ then the children, hands every node ``AWS_BATCH_JOB_NODE_INDEX``,
 and ends the job when the main node exits (Batch User Guide, "Multi-node
 parallel jobs"). We only describe the cluster to it:
 
-* **Compute environment.** Managed EC2 (or Spot), zero nodes when idle, at most
+* **Compute environment.** Managed EC2, zero nodes when idle, at most
   ``nodes`` of the one instance type, in the cluster's one subnet and placement
   group, booting the ECS-optimized Amazon Linux 2023 AMI for the accelerator
   (MNP jobs run only on Amazon Linux with ecs-init: Batch User Guide, "Compute
-  resource AMI specification") through the EFA launch template.
+  resource AMI specification") through the EFA launch template. Never Spot:
+  MNP jobs do not run on compute environments that use Spot Instances (Batch
+  User Guide, "Compute environment considerations for MNP"), so BP215 rejects
+  a Batch blueprint that asks for it.
 * **Boot.** The launch template's user data (MIME multi-part, which Batch
   requires to merge its own part) installs the EFA kernel module and rdma-core
   (``efa_installer.sh --minimal``: the container brings libfabric and NCCL; EC2
@@ -114,17 +117,15 @@ class BatchCluster(Construct):
             ),
         ).launch_template
 
-        spot = spec.capacity.source == "spot"
         self.compute_environment = batch.CfnComputeEnvironment(
             self,
             "ComputeEnvironment",
             type="MANAGED",
             state="ENABLED",
             compute_resources=batch.CfnComputeEnvironment.ComputeResourcesProperty(
-                type="SPOT" if spot else "EC2",
-                # Spot: the pools least likely to be interrupted, then the cheapest (Batch User Guide,
-                # "Instance type allocation strategies"). On-demand has one type: fill it in order.
-                allocation_strategy="SPOT_PRICE_CAPACITY_OPTIMIZED" if spot else "BEST_FIT_PROGRESSIVE",
+                type="EC2",
+                # One instance type: fill it in order (Batch User Guide, "Instance type allocation strategies").
+                allocation_strategy="BEST_FIT_PROGRESSIVE",
                 minv_cpus=0,
                 maxv_cpus=spec.nodes * instance.vcpus,
                 instance_types=[resolved.node_type],
