@@ -35,6 +35,14 @@ class Accelerator:
     kind: str  # gpu | neuron | habana
     count: int
     memory_gib: float  # per accelerator
+    #: Cores a framework runs one worker process on, per device: the NeuronCores the Neuron runtime
+    #: exposes per chip (``cores_per_device`` in the data; required there for Neuron), 1 for a GPU.
+    cores_per_device: int = 1
+
+    @property
+    def cores(self) -> int:
+        """Worker processes per instance: one per GPU, one per NeuronCore (torchrun's nproc_per_node)."""
+        return self.count * self.cores_per_device
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,10 @@ def ec2_entries(src: dict, problems: Problems) -> dict[str, dict]:
             acc = fam["accelerator"]
             if acc and not row.get("count"):
                 problems.error(f"{name}: accelerator family without a count")
+            if acc and (acc["kind"] == "neuron") != ("cores_per_device" in acc):
+                # NPROC_PER_NODE is count x cores_per_device; a Neuron family without it would
+                # start one process per chip and leave most NeuronCores idle.
+                problems.error(f"{name}: cores_per_device is required on Neuron accelerators and only there")
             efa = spec["efa"]
             if efa and efa > spec["network_cards"] and spec["network_cards"] > 1:
                 problems.error(f"{name}: {efa} EFA interfaces but only {spec['network_cards']} network cards")
@@ -205,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
         "notes": {
             "network_gbps": "peak bandwidth; 'Up to N Gigabit' sizes record N",
             "accelerator.memory_gib": "per accelerator",
+            "accelerator.cores_per_device": "Neuron only: NeuronCores the runtime exposes per chip by default (trn2: logical cores at LNC=2); torchrun runs one process per core, GPUs one per device",
             "ml.*": "SageMaker types point at their EC2 spec ('ec2') and carry their own price",
             "efa_only_supported": "EFA-only interfaces on every EFA type except efa_facts.efa_only_unsupported (source yaml)",
             "efa_rdma": "EFA device supports RDMA read: FI_EFA_USE_DEVICE_RDMA=1 is safe",

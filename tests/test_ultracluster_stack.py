@@ -185,6 +185,36 @@ def test_job_passes_every_efa_device_and_accelerator(family):
     assert ("FI_EFA_USE_DEVICE_RDMA" in environment) is instance.efa_rdma
 
 
+@pytest.mark.parametrize(
+    "family_name, processes",
+    [
+        pytest.param("p4d", 8, id="p4d.24xlarge-one-per-gpu"),
+        pytest.param("trn1", 32, id="trn1.32xlarge-16-chips-x-2-neuroncores"),
+        pytest.param("trn2", 64, id="trn2.48xlarge-16-chips-x-4-logical-neuroncores"),
+    ],
+)
+def test_torchrun_starts_one_process_per_gpu_or_neuroncore(synth, family_name, processes):
+    synthesized = synth(family_name, family_document(family_name))
+    synthesized.template.has_resource_properties(
+        "AWS::Batch::JobDefinition",
+        {
+            "NodeProperties": Match.object_like(
+                {
+                    "NodeRangeProperties": [
+                        Match.object_like(
+                            {
+                                "Container": Match.object_like(
+                                    {"Environment": Match.array_with([{"Name": "NPROC_PER_NODE", "Value": str(processes)}])}
+                                )
+                            }
+                        )
+                    ]
+                }
+            )
+        },
+    )
+
+
 # --- Batch -----------------------------------------------------------------------------------
 
 

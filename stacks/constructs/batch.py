@@ -221,7 +221,7 @@ def _container(resolved: ResolvedUltraCluster, job_role: iam.IRole) -> batch.Cfn
         command=["/bin/bash", "-c", _TORCHRUN],
         environment=[
             batch.CfnJobDefinition.EnvironmentProperty(name=name, value=value)
-            for name, value in efa_environment(resolved, accelerators).items()
+            for name, value in efa_environment(resolved).items()
         ],
         resource_requirements=requirements,
         linux_parameters=batch.CfnJobDefinition.LinuxParametersProperty(
@@ -243,21 +243,23 @@ def _container(resolved: ResolvedUltraCluster, job_role: iam.IRole) -> batch.Cfn
     )
 
 
-def efa_environment(resolved: ResolvedUltraCluster, accelerators: int) -> dict[str, str]:
-    """libfabric and NCCL settings for EFA.
+def efa_environment(resolved: ResolvedUltraCluster) -> dict[str, str]:
+    """libfabric and NCCL settings for EFA, and torchrun's processes per node.
 
     FI_PROVIDER=efa makes libfabric use EFA; FI_EFA_USE_DEVICE_RDMA=1 lets it use RDMA read,
     set only where the catalog records the device supports it; FI_EFA_FORK_SAFE=1 keeps data
     loader workers (fork) safe with registered memory; NCCL_SOCKET_IFNAME keeps NCCL's
     bootstrap off Docker and loopback interfaces (EC2 User Guide, "Get started with EFA and NCCL";
     aws-samples/awsome-distributed-training, EFA cheatsheet and nccl-tests job scripts).
+    NPROC_PER_NODE is one process per GPU, or per NeuronCore on Neuron (torchrun on Neuron runs
+    one per core): the catalog's accelerator count times its ``cores_per_device``.
     """
     environment = {
         "FI_PROVIDER": "efa",
         "FI_EFA_FORK_SAFE": "1",
         "NCCL_DEBUG": "INFO",
         "NCCL_SOCKET_IFNAME": "^docker,lo,veth",
-        "NPROC_PER_NODE": str(accelerators),
+        "NPROC_PER_NODE": str(resolved.instance.accelerator.cores),
         "TRAIN_SCRIPT": "/fsx/train.py",
     }
     if resolved.instance.efa_rdma:
@@ -267,7 +269,7 @@ def efa_environment(resolved: ResolvedUltraCluster, accelerators: int) -> dict[s
 
 #: torchrun, wired to the node index and main-node address Batch gives every MNP node. The main
 #: node gets no AWS_BATCH_JOB_MAIN_NODE_PRIVATE_IPV4_ADDRESS, so it uses its own address.
-#: Override TRAIN_SCRIPT (and NPROC_PER_NODE, e.g. NeuronCores on Trainium) per job.
+#: Override TRAIN_SCRIPT per job (and NPROC_PER_NODE if a job changes NEURON_LOGICAL_NC_CONFIG on trn2).
 _TORCHRUN = (
     "exec torchrun --nnodes=${AWS_BATCH_JOB_NUM_NODES} --node_rank=${AWS_BATCH_JOB_NODE_INDEX} "
     "--nproc_per_node=${NPROC_PER_NODE} "

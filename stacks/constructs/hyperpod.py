@@ -223,7 +223,7 @@ class HyperPodCluster(Construct):
 
 def _shell_environment(resolved: ResolvedUltraCluster) -> dict[str, str]:
     """The Batch jobs' EFA/NCCL variables, for Slurm jobs (sbatch/srun pick a node's count themselves)."""
-    environment = efa_environment(resolved, resolved.instance.accelerator.count)
+    environment = efa_environment(resolved)
     environment.pop("TRAIN_SCRIPT")
     return environment
 
