@@ -11,9 +11,8 @@ The template also carries what the capacity needs: a targeted On-Demand
 Capacity Reservation, or a Capacity Block (market type ``capacity-block``
 plus the block's reservation id, as AWS's own Batch template for Capacity
 Blocks does: aws-samples/awsome-distributed-training,
-1.architectures/3.aws-batch/aws-batch-distributed-training-p6.yaml). Spot is
-bought by whoever launches the nodes (AWS Batch ignores market options in a
-launch template), so it is not set here.
+1.architectures/3.aws-batch/aws-batch-distributed-training-p6.yaml). There is
+no Spot here: AWS Batch multi-node parallel jobs do not run on Spot (BP215).
 """
 
 from __future__ import annotations
