@@ -65,6 +65,20 @@ def test_trn2_48xlarge_has_efa(cat):
     assert t.accelerator.model == "trainium2" and t.accelerator.count == 16 and t.accelerator.memory_gib == 96
 
 
+@pytest.mark.parametrize(
+    ("name", "cores"),
+    [
+        ("p4d.24xlarge", 8),  # one process per GPU
+        ("trn1.32xlarge", 32),  # 16 Trainium chips x 2 NeuronCore-v2
+        ("trn2.48xlarge", 64),  # 16 Trainium2 chips x 4 logical NeuronCores (LNC=2, the default)
+        ("inf2.48xlarge", 24),  # 12 Inferentia2 chips x 2 NeuronCore-v2
+        ("ml.trn1.32xlarge", 32),  # a SageMaker type has its EC2 type's accelerators
+    ],
+)
+def test_accelerator_cores_count_one_process_each(cat, name, cores):
+    assert cat.get(name).accelerator.cores == cores
+
+
 def test_g5_xlarge_is_offered_in_us_east_1(cat):
     assert cat.is_offered("g5.xlarge", "us-east-1")
 
