@@ -260,7 +260,7 @@ def efa_environment(resolved: ResolvedUltraCluster) -> dict[str, str]:
         "NCCL_DEBUG": "INFO",
         "NCCL_SOCKET_IFNAME": "^docker,lo,veth",
         "NPROC_PER_NODE": str(resolved.instance.accelerator.cores),
-        "TRAIN_SCRIPT": "/fsx/train.py",
+        "TRAIN_SCRIPT": f"{FSX_MOUNT_POINT}/train.py",
     }
     if resolved.instance.efa_rdma:
         environment["FI_EFA_USE_DEVICE_RDMA"] = "1"
