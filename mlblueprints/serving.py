@@ -1,7 +1,9 @@
 """What each inference container runs on, and how it finds its model.
 
-Facts per container family live in ``data/inference_containers.json`` (hand-curated,
-sources recorded there); image repositories, tags and registry accounts stay in
+Facts per container family live in ``data/inference_containers.json``, built by
+``scripts/refresh_serving.py`` from the cited facts in ``scripts/serving_source.yaml``
+and, for each family's hardware, the processors ``data/dlc_images.json`` publishes its
+inference images for; image repositories, tags and registry accounts stay in
 ``data/dlc_images.json``. Hardware is one of four words so that rules, the
 resolver and the stack agree:
 
