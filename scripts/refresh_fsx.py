@@ -30,8 +30,8 @@ Usage:
     python scripts/refresh_fsx.py [--check]
 
 ``--check`` writes nothing and exits 1 if the committed file differs from what
-would be written, apart from ``as_of`` (the day the file was written) and the
-recorded package versions (a newer botocore with the same facts is a note).
+would be written, apart from ``as_of`` (the day the file was written). botocore
+and cfn-lint are pinned, so a different recorded version is a difference too.
 
 Runs on the standard library; botocore (the ``e2e`` extra, which ``make test``
 installs) and cfn-lint must be installed.
@@ -50,6 +50,11 @@ from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from scripts.data_file import check_or_write, one_line  # noqa: E402
+
 OUT = ROOT / "mlblueprints" / "data" / "fsx_lustre.json"
 MODEL = "botocore/data/fsx/2018-03-01/service-2.json.gz"
 CFNLINT_CAPACITY = "cfnlint/data/schemas/extensions/aws_fsx_filesystem/storage_capacity.json"
@@ -81,8 +86,7 @@ THROUGHPUT = re.compile(rf"For (?P<type>{TYPE}) (?P<storage>SSD|HDD) storage: (?
 # The KmsKeyId shape.
 KMS_CUSTOMER = re.compile(rf"Amazon FSx for Lustre (?P<types>{TYPES}) deployment types only\.")
 KMS_SERVICE = re.compile(rf"(?P<types>{TYPES}) types are encrypted using the Amazon FSx service KMS key for your account\.")
-MENTIONS_TYPE = re.compile(rf"\b(?:SCRATCH|PERSISTENT)_[0-9]+\b")
-VERSION = re.compile(r"\b(botocore|cfn-lint) ([0-9][^\s:,]*)")
+MENTIONS_TYPE = re.compile(r"\b(?:SCRATCH|PERSISTENT)_[0-9]+\b")
 
 
 class WordingChanged(ValueError):
@@ -264,66 +268,20 @@ def build(as_of: str) -> dict:
     return build_from(model, botocore_version, json.loads(schema_file.read_text()), cfnlint_version, as_of)
 
 
-def without_volatile(doc: dict) -> dict:
-    """The content ``--check`` compares: no write date, package versions masked."""
-    rest = {k: v for k, v in doc.items() if k != "as_of"}
-    return json.loads(VERSION.sub(r"\1 <version>", json.dumps(rest)))
-
-
-def versions(doc: dict) -> dict[str, str]:
-    return dict(VERSION.findall(json.dumps({k: doc.get(k) for k in ("source", "checked_against")})))
-
-
-def differences(committed: dict, built: dict) -> list[str]:
-    """Which top-level keys, and which deployment types, ``--check`` found different."""
-    ours, theirs = without_volatile(committed), without_volatile(built)
-    out = [k for k in sorted(set(ours) | set(theirs)) if k != "deployment_types" and ours.get(k) != theirs.get(k)]
-    ours_types, theirs_types = ours.get("deployment_types", {}), theirs.get("deployment_types", {})
-    for t in sorted(set(ours_types) | set(theirs_types)):
-        if ours_types.get(t) != theirs_types.get(t):
-            out.append(f"deployment_types.{t}: committed {ours_types.get(t)}, built {theirs_types.get(t)}")
-    return out
-
-
-def render(doc: dict) -> str:
-    """Pretty top level, one line per deployment type (the layout the hand-written file had)."""
-    head = {k: v for k, v in doc.items() if k != "deployment_types"}
-    rows = [f"    {json.dumps(t)}: {json.dumps(e)}" for t, e in doc["deployment_types"].items()]
-    return json.dumps(head, indent=2)[:-2] + ',\n  "deployment_types": {\n' + ",\n".join(rows) + "\n  }\n}\n"
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--check", action="store_true", help="write nothing; exit 1 if the committed file is out of date")
     args = ap.parse_args(argv)
 
-    committed = json.loads(OUT.read_text()) if OUT.exists() else None
-    as_of = committed["as_of"] if args.check and committed else datetime.date.today().isoformat()
     try:
-        doc = build(as_of)
+        doc = build(datetime.date.today().isoformat())
     except (WordingChanged, MissingPackage, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         print(f"{OUT.relative_to(ROOT)} not written", file=sys.stderr)
         return 1
-
-    if args.check:
-        if committed is None or without_volatile(committed) != without_volatile(doc):
-            print(f"error: {OUT.relative_to(ROOT)} differs from what scripts/refresh_fsx.py builds; run it", file=sys.stderr)
-            for where in differences(committed or {}, doc):
-                print(f"  differs: {where}", file=sys.stderr)
-            return 1
-        recorded, installed = versions(committed), versions(doc)
-        for package in sorted(installed):
-            if recorded.get(package) != installed[package]:
-                print(f"note: recorded {package} {recorded.get(package)}, installed {installed[package]}; the facts agree")
-        print(f"{OUT.relative_to(ROOT)} is up to date ({len(doc['deployment_types'])} deployment types)")
-        return 0
-    OUT.write_text(render(doc))
-    if json.loads(OUT.read_text()) != doc:  # the hand-rolled layout must stay the same JSON
-        raise AssertionError(f"{OUT} does not read back as written")
-    print(f"wrote {OUT.relative_to(ROOT)}: {', '.join(doc['deployment_types'])}")
-    return 0
-
+    return check_or_write(
+        OUT, doc, root=ROOT, script="scripts/refresh_fsx.py", table="deployment_types", entry=one_line, check=args.check
+    )
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -52,6 +52,7 @@ if str(ROOT) not in sys.path:
 
 from mlblueprints import serving  # noqa: E402  (no aws_cdk in mlblueprints)
 from mlblueprints.loader import load_file  # noqa: E402
+from scripts.data_file import check_or_write, one_line_per_key  # noqa: E402
 
 SOURCE = ROOT / "scripts" / "serving_source.yaml"
 OUT = ROOT / "mlblueprints" / "data" / "inference_containers.json"
@@ -314,31 +315,6 @@ def build() -> dict:
     return build_from(load_source(), json.loads(DLC.read_text()), json.loads(INSTANCES.read_text()))
 
 
-def without_volatile(doc: dict) -> dict:
-    """The content ``--check`` compares: everything but the top-level ``as_of``."""
-    return {k: v for k, v in doc.items() if k != "as_of"}
-
-
-def differences(committed: dict, built: dict) -> list[str]:
-    ours, theirs = without_volatile(committed), without_volatile(built)
-    out = [k for k in sorted(set(ours) | set(theirs)) if k != "frameworks" and ours.get(k) != theirs.get(k)]
-    ours_fw, theirs_fw = ours.get("frameworks", {}), theirs.get("frameworks", {})
-    for name in sorted(set(ours_fw) | set(theirs_fw)):
-        if ours_fw.get(name) != theirs_fw.get(name):
-            out.append(f"frameworks.{name}: committed {ours_fw.get(name)}, built {theirs_fw.get(name)}")
-    return out
-
-
-def render(doc: dict) -> str:
-    """Pretty top level, each framework's facts one per line (the layout the hand-written file had)."""
-    head = {k: v for k, v in doc.items() if k != "frameworks"}
-    blocks = []
-    for name, facts in doc["frameworks"].items():
-        lines = ",\n".join(f"      {json.dumps(k)}: {json.dumps(v)}" for k, v in facts.items())
-        blocks.append(f"    {json.dumps(name)}: {{\n{lines}\n    }}")
-    return json.dumps(head, indent=2)[:-2] + ',\n  "frameworks": {\n' + ",\n".join(blocks) + "\n  }\n}\n"
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--check", action="store_true", help="write nothing; exit 1 if the committed file is out of date")
@@ -352,21 +328,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{len(exc.problems)} check(s) failed; {OUT.relative_to(ROOT)} not written", file=sys.stderr)
         return 1
 
-    if args.check:
-        committed = json.loads(OUT.read_text()) if OUT.exists() else {}
-        if without_volatile(committed) != without_volatile(doc):
-            print(f"error: {OUT.relative_to(ROOT)} differs from what scripts/refresh_serving.py builds; run it", file=sys.stderr)
-            for where in differences(committed, doc):
-                print(f"  differs: {where}", file=sys.stderr)
-            return 1
-        print(f"{OUT.relative_to(ROOT)} is up to date ({len(doc['frameworks'])} frameworks)")
-        return 0
-    OUT.write_text(render(doc))
-    if json.loads(OUT.read_text()) != doc:  # the hand-rolled layout must stay the same JSON
-        raise AssertionError(f"{OUT} does not read back as written")
-    print(f"wrote {OUT.relative_to(ROOT)}: {len(doc['frameworks'])} frameworks")
-    return 0
-
+    return check_or_write(
+        OUT, doc, root=ROOT, script="scripts/refresh_serving.py", table="frameworks", entry=one_line_per_key, check=args.check
+    )
 
 if __name__ == "__main__":
     sys.exit(main())
