@@ -16,6 +16,7 @@ from aws_cdk.assertions import Annotations, Match
 from cfnlint.api import lint
 
 from mlblueprints.pipeline import find_blueprint_files, validate_paths
+from scripts.lock_stateful_ids import LOCK, retained
 
 pytestmark = pytest.mark.cdk
 
@@ -66,3 +67,18 @@ def test_every_suppression_has_a_reason_and_names_its_findings(example):
             assert len(rule["reason"]) >= 40, (name, rule)
             if rule["id"] in ("AwsSolutions-IAM4", "AwsSolutions-IAM5", "CdkNagValidationFailure"):
                 assert rule.get("applies_to"), (name, rule)
+
+
+def test_stateful_logical_ids_match_the_lock(example):
+    """A renamed data-holding resource is a new, empty resource and an orphaned old one."""
+    blueprint, _, _, template = example
+    locked = json.loads(LOCK.read_text()).get(blueprint.metadata.stack_name)
+    assert retained(template) == locked, (
+        f"the retained resources of {blueprint.metadata.stack_name} changed; if that is intended, run "
+        "`make synth && .venv/bin/python scripts/lock_stateful_ids.py cdk.out` and commit the lock"
+    )
+
+
+def test_the_lock_names_only_example_stacks():
+    names = {b.metadata.stack_name for b in validate_paths([EXAMPLES]).blueprints}
+    assert set(json.loads(LOCK.read_text())) == names
