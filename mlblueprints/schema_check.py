@@ -13,6 +13,8 @@ from __future__ import annotations
 import difflib
 import functools
 import json
+import re
+import sys
 from importlib import resources
 from typing import Any, Iterator
 
@@ -41,6 +43,7 @@ _TYPE_NAMES = {
     "null": "null",
 }
 _YAML11_BOOLEANS = {"yes", "no", "on", "off", "y", "n"}
+_NUMERIC = re.compile(r"[-+]?[0-9]{1,20}(\.[0-9]+)?")
 
 
 @functools.cache
@@ -143,11 +146,18 @@ def _wrong_type(error, path, source_map):
     elif "string" in expected and isinstance(value, (int, float)) and not isinstance(value, bool):
         shown = shorten(raw if raw is not None else json.dumps(value))
         hint = f'quote it: "{shown}" (unquoted, YAML reads it as a number)'
+    elif {"integer", "number"} & set(expected) and isinstance(value, str) and _NUMERIC.fullmatch(value):
+        hint = f"write it without quotes: {value}"
     message = f"{_field(path)} must be {wanted}, not {_describe(value)}"
-    if {"integer", "number"} & set(expected) and isinstance(value, str) and value.lstrip("+-").isdigit():
-        # The loader keeps a decimal of over 4300 digits as text (Python will not read it).
+    if {"integer", "number"} & set(expected) and _unreadable_number(value):
         message = f"{_field(path)} is a {len(value):,}-digit number, far beyond any value it can take"
     yield (WRONG_TYPE, path, source_map.value_position(path), message, hint)
+
+
+def _unreadable_number(value: Any) -> bool:
+    """A decimal the loader kept as text because Python will not read that many digits."""
+    digits = value.lstrip("+-") if isinstance(value, str) else ""
+    return len(digits) > sys.get_int_max_str_digits() and digits.isascii() and digits.isdigit()
 
 
 def _not_allowed(error, path, source_map):

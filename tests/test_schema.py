@@ -146,3 +146,10 @@ def test_a_number_too_long_to_read_is_called_too_large():
     diagnostic = only(check(HEADER + SPEC.replace("max: 2", "max: 1" + "0" * 5000)))
     assert (diagnostic.code, diagnostic.path) == ("BP022", "spec.nodes.max")
     assert "5,001-digit number" in diagnostic.message and len(diagnostic.message) < 200
+
+
+def test_a_quoted_number_is_a_type_error_not_a_huge_number():
+    diagnostic = only(check(HEADER + SPEC.replace("max: 2", 'max: "2"')))
+    assert (diagnostic.code, diagnostic.path) == ("BP022", "spec.nodes.max")
+    assert diagnostic.message == '`spec.nodes.max` must be a whole number, not "2"'
+    assert diagnostic.hint == "write it without quotes: 2"
