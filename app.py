@@ -1,51 +1,12 @@
 #!/usr/bin/env python3
-"""CDK app: every blueprint under blueprints/ becomes one stack of its kind.
+"""CDK entry point of this checkout (cdk.json): the app itself is stacks/app.py.
 
-Thin on purpose: find the files, run the same validation as `mlbp validate`
-(refusing to synthesize anything if a blueprint has an error), resolve each
-blueprint, build its stack, run cdk-nag, synthesize. Stacks carry a region but
-no account, so synth makes no lookups and needs no credentials.
+The wheel ships the same module as ``mlblueprints.stacks.app``.
 """
-
-from __future__ import annotations
 
 import sys
 
-from stacks.runtime import use_supported_node
-
-use_supported_node()  # before aws_cdk starts its Node process
-
-import aws_cdk as cdk  # noqa: E402
-
-from mlblueprints.pipeline import UsageError, validate_paths  # noqa: E402
-from stacks.assembly import add_blueprint_stack  # noqa: E402
-from stacks.nag import add_checks  # noqa: E402
-
-DEFAULT_FOLDER = "blueprints"
-
-
-def main() -> int:
-    app = cdk.App()
-    folder = app.node.try_get_context("blueprints") or DEFAULT_FOLDER
-    try:
-        report = validate_paths([folder])
-    except UsageError as error:
-        print(f"error: {error} (set the `blueprints` context key to another folder)", file=sys.stderr)
-        return 2
-    if not report.files:
-        print(f"error: no *.yaml or *.yml blueprints under {folder}", file=sys.stderr)
-        return 2
-    for diagnostic in report.diagnostics:
-        print(diagnostic.format_text(), file=sys.stderr)
-    if report.has_errors:
-        print(f"{folder}: not synthesizing; fix the errors above (`mlbp validate {folder}`)", file=sys.stderr)
-        return 1
-    for blueprint in report.blueprints:
-        add_blueprint_stack(app, blueprint)
-    add_checks(app)
-    app.synth()
-    return 0
-
+from stacks.app import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -6,10 +6,10 @@ import aws_cdk as cdk
 
 from mlblueprints.model import Blueprint
 from mlblueprints.resolve import resolve
-from stacks.inference_fleet import InferenceFleetStack
-from stacks.naming import construct_id
-from stacks.training_cluster import TrainingClusterStack
-from stacks.ultracluster import UltraClusterStack
+from .inference_fleet import InferenceFleetStack
+from .naming import construct_id
+from .training_cluster import TrainingClusterStack
+from .ultracluster import UltraClusterStack
 
 #: kind -> stack class. A new kind registers its stack here.
 STACKS = {

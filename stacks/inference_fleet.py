@@ -17,14 +17,14 @@ from constructs import Construct
 
 from mlblueprints import model
 from mlblueprints.resolve import ResolvedFleet
-from stacks.blueprint_stack import BlueprintStack
-from stacks.constructs.alarms import AlarmTopic, EndpointAlarms, EndpointAlarmsProps
-from stacks.constructs.autoscaling import EndpointAutoscaling, EndpointAutoscalingProps
-from stacks.constructs.endpoint import EndpointProps, InferenceEndpoint
-from stacks.constructs.fleet_security import FleetSecurity, FleetSecurityProps
-from stacks.constructs.network import Network, NetworkProps
-from stacks.constructs.storage import Storage, StorageProps
-from stacks.naming import construct_id
+from .blueprint_stack import BlueprintStack
+from .constructs.alarms import AlarmTopic, EndpointAlarms, EndpointAlarmsProps
+from .constructs.autoscaling import EndpointAutoscaling, EndpointAutoscalingProps
+from .constructs.endpoint import EndpointProps, InferenceEndpoint
+from .constructs.fleet_security import FleetSecurity, FleetSecurityProps
+from .constructs.network import Network, NetworkProps
+from .constructs.storage import Storage, StorageProps
+from .naming import construct_id
 
 #: The root volume is irrelevant here; Storage only makes the bucket (no FSx for a fleet).
 _UNUSED_ROOT_VOLUME_GIB = 0

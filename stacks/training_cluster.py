@@ -12,12 +12,12 @@ from aws_cdk import CfnOutput, Fn
 from constructs import Construct
 
 from mlblueprints.resolve import Resolved
-from stacks.blueprint_stack import BlueprintStack
-from stacks.constructs.compute import Compute, ComputeProps
-from stacks.constructs.images import Images, ImagesProps
-from stacks.constructs.network import Network, NetworkProps
-from stacks.constructs.security import Security, SecurityProps
-from stacks.constructs.storage import Storage, StorageProps
+from .blueprint_stack import BlueprintStack
+from .constructs.compute import Compute, ComputeProps
+from .constructs.images import Images, ImagesProps
+from .constructs.network import Network, NetworkProps
+from .constructs.security import Security, SecurityProps
+from .constructs.storage import Storage, StorageProps
 
 
 class TrainingClusterStack(BlueprintStack):

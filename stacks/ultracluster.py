@@ -15,14 +15,14 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from mlblueprints.resolve import ResolvedUltraCluster
-from stacks.blueprint_stack import BlueprintStack
-from stacks.constructs.batch import BatchCluster, BatchClusterProps
-from stacks.constructs.hyperpod import CONTROLLER_GROUP, HyperPodCluster, HyperPodClusterProps
-from stacks.constructs.lustre import SharedFileSystem, SharedFileSystemProps
-from stacks.constructs.network import Network, NetworkProps
-from stacks.constructs.placement import ClusterPlacement
-from stacks.constructs.security import Security, SecurityProps
-from stacks.constructs.storage import ACCESS_LOGS_BY_POLICY_FLAG, access_logs_bucket
+from .blueprint_stack import BlueprintStack
+from .constructs.batch import BatchCluster, BatchClusterProps
+from .constructs.hyperpod import CONTROLLER_GROUP, HyperPodCluster, HyperPodClusterProps
+from .constructs.lustre import SharedFileSystem, SharedFileSystemProps
+from .constructs.network import Network, NetworkProps
+from .constructs.placement import ClusterPlacement
+from .constructs.security import Security, SecurityProps
+from .constructs.storage import ACCESS_LOGS_BY_POLICY_FLAG, access_logs_bucket
 
 SERVICE_OF_ORCHESTRATOR = {"batch": "ec2.amazonaws.com", "hyperpod": "sagemaker.amazonaws.com"}
 

@@ -25,8 +25,8 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from mlblueprints.resolve import ResolvedEndpoint
-from stacks.constructs.autoscaling import MICROSECONDS_PER_MS, SAGEMAKER_NAMESPACE
-from stacks.naming import construct_id
+from .autoscaling import MICROSECONDS_PER_MS, SAGEMAKER_NAMESPACE
+from ..naming import construct_id
 
 
 class AlarmTopic(Construct):

@@ -35,7 +35,7 @@ from constructs import Construct
 from mlblueprints.model.inference_fleet import Autoscaling as ScalingSpec
 from mlblueprints.model.inference_fleet import StepScaling
 from mlblueprints.resolve import ResolvedEndpoint, ResolvedVariant
-from stacks.naming import construct_id
+from ..naming import construct_id
 
 SERVICE_NAMESPACE = "sagemaker"
 SCALABLE_DIMENSION = "sagemaker:variant:DesiredInstanceCount"

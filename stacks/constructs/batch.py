@@ -41,10 +41,10 @@ from constructs import Construct
 from mlblueprints.efa import efa_interfaces
 from mlblueprints.model.ultracluster import DataRepository
 from mlblueprints.resolve import ResolvedUltraCluster
-from stacks.constructs.efa import EfaLaunchTemplate, EfaLaunchTemplateProps
-from stacks.constructs.lustre_parts import FSX_MOUNT_POINT, mount_commands
-from stacks.constructs.security import OBJECT_ACTIONS
-from stacks.nag import Waiver, objects_finding, waive
+from .efa import EfaLaunchTemplate, EfaLaunchTemplateProps
+from .lustre_parts import FSX_MOUNT_POINT, mount_commands
+from .security import OBJECT_ACTIONS
+from ..nag import Waiver, objects_finding, waive
 
 #: The Batch instance role's documented managed policy (Batch User Guide, "Amazon ECS instance role").
 ECS_INSTANCE_POLICY = "service-role/AmazonEC2ContainerServiceforEC2Role"

@@ -22,10 +22,10 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from mlblueprints import model
-from stacks.constructs.images import Images
-from stacks.constructs.lustre_parts import mount_commands
-from stacks.constructs.security import allow_service_linked_role
-from stacks.nag import VALIDATION_FAILURE, Waiver, waive
+from .images import Images
+from .lustre_parts import mount_commands
+from .security import allow_service_linked_role
+from ..nag import VALIDATION_FAILURE, Waiver, waive
 
 #: Containers add a network hop between a process and IMDS (EC2 User Guide, "Configure the instance metadata options").
 IMDS_HOP_LIMIT = 2

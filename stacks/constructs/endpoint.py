@@ -40,9 +40,9 @@ from constructs import Construct
 
 from mlblueprints.model.inference_fleet import DATA_CAPTURE_PREFIX, Endpoint, ModelSource
 from mlblueprints.resolve import ResolvedEndpoint, ResolvedVariant
-from stacks.constructs.execution_role import ExecutionRole, ExecutionRoleProps
-from stacks.constructs.fleet_security import ENDPOINT_LOG_GROUP_PREFIX
-from stacks.naming import construct_id
+from .execution_role import ExecutionRole, ExecutionRoleProps
+from .fleet_security import ENDPOINT_LOG_GROUP_PREFIX
+from ..naming import construct_id
 
 #: Long enough to investigate an incident found in a quarterly review.
 LOG_RETENTION = logs.RetentionDays.ONE_YEAR

@@ -35,8 +35,8 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
-from stacks.constructs.security import ECR_PULL_ACTIONS
-from stacks.nag import Waiver, objects_finding, waive
+from .security import ECR_PULL_ACTIONS
+from ..nag import Waiver, objects_finding, waive
 
 LOG_ACTIONS = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]
 #: For a model in a private VPC (CreateModel API: Execution Role Permissions).

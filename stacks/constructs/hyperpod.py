@@ -38,9 +38,9 @@ from constructs import Construct
 
 from mlblueprints.efa import EFA_ONLY, EFA_WITH_ENA
 from mlblueprints.resolve import ResolvedUltraCluster
-from stacks.constructs.batch import efa_environment
-from stacks.constructs.lustre_parts import FSX_MOUNT_POINT
-from stacks.nag import Waiver, waive
+from .batch import efa_environment
+from .lustre_parts import FSX_MOUNT_POINT
+from ..nag import Waiver, waive
 
 LIFECYCLE_ASSETS = Path(__file__).resolve().parents[1] / "assets" / "hyperpod"
 LIFECYCLE_SCRIPT = "on_init_complete.sh"

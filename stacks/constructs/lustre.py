@@ -35,7 +35,7 @@ from constructs import Construct
 from mlblueprints.fsx_sizing import DEPLOYMENT_TYPE
 from mlblueprints.model.ultracluster import DataRepository
 from mlblueprints.resolve import LustrePlan
-from stacks.constructs.lustre_parts import LUSTRE_PORTS, LUSTRE_VERSION, file_system_security_group, link_to_s3
+from .lustre_parts import LUSTRE_PORTS, LUSTRE_VERSION, file_system_security_group, link_to_s3
 
 #: Metadata IOPS scale with capacity in AUTOMATIC mode (FSx API, CreateFileSystemLustreMetadataConfiguration).
 METADATA_MODE = "AUTOMATIC"

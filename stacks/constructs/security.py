@@ -24,7 +24,7 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from mlblueprints.resolve import ContainerImage
-from stacks.nag import Waiver, objects_finding, waive
+from ..nag import Waiver, objects_finding, waive
 
 SSM_MANAGED_POLICY = "AmazonSSMManagedInstanceCore"
 

@@ -28,9 +28,9 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from mlblueprints import model
-from stacks.constructs.lustre_parts import LUSTRE_VERSION, file_system_security_group, link_to_s3
-from stacks.constructs.security import allow_service_linked_role
-from stacks.nag import Waiver, waive
+from .lustre_parts import LUSTRE_VERSION, file_system_security_group, link_to_s3
+from .security import allow_service_linked_role
+from ..nag import Waiver, waive
 
 #: Abandoned multipart uploads (killed jobs mid-checkpoint) and superseded checkpoint
 #: versions are billed like live data; versioning protects against overwrite, not forever.
