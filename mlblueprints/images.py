@@ -89,6 +89,24 @@ def _entry(framework: str, version: str, scope: str, base_framework: str | None)
     return resolved, entry
 
 
+def dlc_families(framework: str, version: str, *, scope: str) -> list[str] | None:
+    """The instance families an image lists (Neuron training images do), or None when it lists none or is unknown."""
+    try:
+        _, entry = _entry(framework, version, scope, None)
+    except ImageNotFound:
+        return None
+    return entry.get("families")
+
+
+def dlc_repository(framework: str, version: str, *, scope: str) -> str | None:
+    """The ECR repository of an image, or None when the framework or version is unknown."""
+    try:
+        _, entry = _entry(framework, version, scope, None)
+    except ImageNotFound:
+        return None
+    return entry.get("repository")
+
+
 def dlc_frameworks(scope: str | None = None) -> list[str]:
     return sorted(fw for fw, scopes in _dlc()["frameworks"].items() if scope is None or scope in scopes)
 

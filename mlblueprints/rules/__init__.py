@@ -19,15 +19,16 @@ from mlblueprints.rules.inference import (
     ShadowVariantSupport,
     UniqueEndpointNames,
 )
-from mlblueprints.rules.instance import AcceleratorImagePairing, IdleAccelerators, InstanceTypeOffered
+from mlblueprints.rules.instance import IdleAccelerators, InstanceTypeOffered
 from mlblueprints.rules.naming import UniqueName
+from mlblueprints.rules.pairing import HardwarePairing
 from mlblueprints.rules.network import ZonesMatchRegionAndSubnets
 from mlblueprints.rules.storage import FsxCapacityAndThroughput, FsxSingleZone
 from mlblueprints.rules.ultracluster import ULTRACLUSTER_RULES
 
 BLUEPRINT_RULES: tuple[Rule, ...] = (
     InstanceTypeOffered(),
-    AcceleratorImagePairing(),
+    HardwarePairing(),
     DeepLearningContainerExists(),
     DeepLearningAmiExists(),
     SpotWithReservation(),

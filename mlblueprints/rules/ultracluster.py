@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 
-from mlblueprints import efa, fsx_sizing, images
+from mlblueprints import compatibility, efa, fsx_sizing, images
 from mlblueprints.diagnostics import Level
 from mlblueprints.resolve import accelerator_processor, lustre_plan, resolve_training_container, ultracluster_instance
 from mlblueprints.rules.base import Finding, Rule
@@ -91,14 +91,15 @@ class EfaClusterHardware(Rule):
         if instance is None:
             return
         path = INSTANCE
-        if instance.accelerator is None or instance.accelerator.kind not in TRAINING_ACCELERATORS:
-            kind = instance.accelerator.kind if instance.accelerator else "no accelerators"
+        if instance.accelerator is None:
             yield Finding(
                 path,
-                f"{instance.name} has {kind}; an UltraCluster trains on NVIDIA GPUs or AWS Trainium/Inferentia (Neuron)",
+                f"{instance.name} has no accelerators; an UltraCluster trains on NVIDIA GPUs or AWS Trainium (Neuron)",
                 "pick a p4d, p5, p5e, p5en, p6-b200, trn1 or trn2 type",
             )
             return
+        if compatibility.orchestrator_problem(instance, blueprint.spec.orchestrator) is not None:
+            return  # BP150 says why this accelerator cannot run here
         if not instance.efa_supported:
             yield Finding(
                 path,

@@ -1,0 +1,83 @@
+"""BP150: the node's accelerators, its machine image, its container and its orchestrator work together.
+
+Every fact comes from ``data/compatibility.json`` (``mlblueprints.compatibility``); this
+rule only names the pairing a blueprint asks for. It replaces the per-family checks that
+used to live in BP102 and BP202.
+"""
+
+from __future__ import annotations
+
+from mlblueprints import compatibility, images
+from mlblueprints.diagnostics import Level
+from mlblueprints.resolve import TrainingImage, training_image, ultracluster_instance
+from mlblueprints.rules.base import Finding, Rule
+
+
+def _finding(path, problem: compatibility.Problem, prefix: str) -> Finding:
+    source = f" (source: {problem.source})" if problem.source else ""
+    return Finding(path, f"{prefix}: {problem.why}{source}", problem.instead)
+
+
+class HardwarePairing(Rule):
+    id = "BP150"
+    level = Level.ERROR
+    summary = "The accelerators, machine image, container and orchestrator are a pairing AWS supports"
+    source_url = "https://docs.aws.amazon.com/dlami/latest/devguide/appendix-ami-release-notes.html"
+    kinds = frozenset({"TrainingCluster", "UltraCluster"})
+
+    def check(self, blueprint, context):
+        spec = blueprint.spec
+        if blueprint.kind == "UltraCluster":
+            instance = ultracluster_instance(spec, context.catalog)
+            if instance is None or instance.accelerator is None:
+                return  # BP201/BP209 or BP202 say why
+            orchestrator = spec.orchestrator
+            key = "hyperpod/sagemaker" if orchestrator == "hyperpod" else f"batch/{'neuron' if instance.is_neuron else 'gpu'}"
+            problem = compatibility.image_problem(instance, key)
+            if problem is not None:
+                yield _finding(("spec", "instance"), problem, f"{instance.name} on {orchestrator}")
+                return
+        else:
+            instance = context.instance(blueprint)
+            if instance is None:
+                return
+            image = spec.image
+            if image.dlami is not None:
+                key, path = f"dlami/{image.dlami}", ("spec", "image", "dlami")
+            elif image.accelerator is not None:
+                key, path = f"custom/{image.accelerator}", ("spec", "image", "accelerator")
+            elif instance.accelerator is not None:
+                yield Finding(
+                    ("spec", "image"),
+                    f"{instance.name} has {instance.accelerator.model} accelerators, and the custom AMI does not say "
+                    "which accelerator driver it carries",
+                    f"declare `accelerator:` ({compatibility.container_family(instance) or 'the driver'}) for the AMI",
+                )
+                return
+            else:
+                key = None
+            if key is not None:
+                problem = compatibility.image_problem(instance, key)
+                if problem is not None:
+                    yield _finding(path, problem, f"{instance.name} with {key}")
+                    return
+        yield from self._container(spec.container, instance)
+
+    @staticmethod
+    def _container(container, instance):
+        if container is None or container.uri is not None:
+            return
+        wanted: TrainingImage = training_image(container, instance)
+        families = images.dlc_families(wanted.framework, container.version, scope="training")
+        problem = compatibility.container_problem(
+            instance, families, f"{wanted.framework} {container.version} ({wanted.repository or 'DLC'})"
+        )
+        if problem is None:
+            return
+        if families:
+            current = compatibility.neuron_framework("pytorch", "training")
+            newest = images.dlc_versions(current, "training")[-1] if current else None
+            hint = f"write `framework: pytorch, version: \"{newest}\"` (the current torch-neuronx image)" if newest else ""
+            yield _finding(("spec", "container", "version"), compatibility.Problem(problem.why, hint, problem.source), instance.name)
+        else:
+            yield _finding(("spec", "container", "framework"), problem, f"a Deep Learning Container on {instance.name}")
