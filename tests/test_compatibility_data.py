@@ -1,0 +1,39 @@
+"""compatibility.json and dlc_images.json are what their scripts build; the table covers the catalog."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mlblueprints import compatibility
+from mlblueprints.catalog import load_catalog
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["scripts/refresh_compatibility.py", "--check"],
+        ["scripts/refresh_images.py", "--installed", "--check"],
+    ],
+    ids=["compatibility-and-docs", "dlc-and-dlami"],
+)
+def test_committed_data_is_what_the_script_builds(argv):
+    result = subprocess.run([sys.executable, *argv], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_every_catalog_type_has_an_architecture():
+    catalog = load_catalog()
+    for name in catalog.names():
+        assert compatibility.architecture(catalog.get(name))
+
+
+def test_every_entry_is_sourced_and_dated():
+    doc = compatibility._data()
+    for entry in [*doc["images"].values(), *doc["containers"].values(), *doc["refusals"]]:
+        assert entry["source"].startswith("https://") and entry["as_of"]

@@ -1,0 +1,60 @@
+"""Differential test: every DLC URI mlblueprints builds equals the SageMaker SDK's ``image_uris.retrieve``.
+
+sagemaker-core is pinned in the test extra at the version dlc_images.json was built from.
+Covered: every framework, scope, version, base framework, CPU/GPU processor and Python of
+dlc_images.json, in regions whose accounts differ. Not covered here: Neuron repositories,
+where we deliberately drop the regions the DLC table marks "Neuron Container: None"
+(tests/test_compatibility_data.py checks how), and pytorch-neuronx, which the SDK does not list.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+
+from mlblueprints import images
+
+image_uris = pytest.importorskip("sagemaker.core.image_uris", reason="sagemaker-core (test extra) is not installed")
+logging.getLogger("sagemaker").setLevel(logging.ERROR)
+
+REGIONS = ("us-east-1", "af-south-1", "cn-north-1")  # default account, a regional one, China
+#: The SDK picks the processor from the instance type.
+INSTANCE_FOR = {"cpu": "ml.c5.xlarge", "gpu": "ml.g5.xlarge", None: None}
+
+
+def cases():
+    doc = json.loads((images.DATA_DIR / "dlc_images.json").read_text())
+    for framework, scopes in doc["frameworks"].items():
+        for scope, sub in scopes.items():
+            for version, entry in sub["versions"].items():
+                bases = entry.get("base_frameworks", {None: entry})
+                for base, image in bases.items():
+                    if "neuron" in image["repository"] or "source" in image:
+                        continue
+                    for processor in image.get("processors", [None]):
+                        if processor not in INSTANCE_FOR or processor in image.get("errors", {}):
+                            continue
+                        for python in image.get("py_versions", [None]):
+                            for region in REGIONS:
+                                if region in doc["registries"][image["registry"]]:
+                                    yield pytest.param(framework, scope, version, base, processor, python, region,
+                                                       id=f"{framework}-{scope}-{version}-{base}-{processor}-{python}-{region}")
+
+
+@pytest.mark.parametrize("framework, scope, version, base, processor, python, region", list(cases()))
+def test_uri_matches_the_sdk(framework, scope, version, base, processor, python, region):
+    ours = images.dlc_uri(framework, version, region=region, scope=scope, processor=processor, python=python,
+                          base_framework=base)
+    graviton = scope == "inference_graviton"
+    theirs = image_uris.retrieve(
+        framework,
+        region=region,
+        version=version,
+        py_version=python,
+        instance_type="ml.c7g.xlarge" if graviton else INSTANCE_FOR[processor],
+        image_scope="inference" if graviton else scope,
+        base_framework_version=base,
+    )
+    assert ours == theirs
