@@ -9,6 +9,8 @@ where we deliberately drop the regions the DLC table marks "Neuron Container: No
 
 from __future__ import annotations
 
+import copy
+import functools
 import json
 import logging
 
@@ -19,7 +21,19 @@ from mlblueprints import images
 image_uris = pytest.importorskip("sagemaker.core.image_uris", reason="sagemaker-core (test extra) is not installed")
 logging.getLogger("sagemaker").setLevel(logging.ERROR)
 
-REGIONS = ("us-east-1", "af-south-1", "cn-north-1")  # default account, a regional one, China
+@pytest.fixture(scope="module", autouse=True)
+def sdk_without_rereading(request):
+    """retrieve() rereads its JSON and rebuilds botocore's endpoint resolver on every call; read each once."""
+    read = functools.cache(image_uris.config_for_framework)
+    resolver = functools.cache(image_uris.utils._botocore_resolver)
+    patch = pytest.MonkeyPatch()
+    patch.setattr(image_uris, "config_for_framework", lambda framework: copy.deepcopy(read(framework)))
+    patch.setattr(image_uris.utils, "_botocore_resolver", resolver)
+    yield
+    patch.undo()
+
+
+REGIONS = ("us-east-1", "af-south-1", "ap-east-2", "eu-south-2", "cn-north-1", "us-gov-west-1")  # accounts that differ
 #: The SDK picks the processor from the instance type.
 INSTANCE_FOR = {"cpu": "ml.c5.xlarge", "gpu": "ml.g5.xlarge", None: None}
 
