@@ -72,3 +72,30 @@ def test_uri_matches_the_sdk(framework, scope, version, base, processor, python,
         base_framework_version=base,
     )
     assert ours == theirs
+
+
+def test_neuron_images_leave_out_exactly_the_regions_without_neuron_containers():
+    """The six Neuron DLC registries lose the 73 region entries the DLC table marks 'Neuron Container: None'."""
+    import yaml
+
+    none = set(yaml.safe_load((images.DATA_DIR.parent.parent / "scripts" / "neuron_containers_source.yaml").read_text())["regions"]["none"])
+    doc = json.loads((images.DATA_DIR / "dlc_images.json").read_text())
+    dropped: set[tuple[str, str]] = set()  # (the SDK's registry, region)
+    for framework, scopes in doc["frameworks"].items():
+        if framework == "pytorch-neuronx":
+            continue
+        sdk = image_uris.config_for_framework(framework)
+        for scope, sub in scopes.items():
+            sdk_scope = sdk.get(scope, sdk)
+            for version, entry in sub["versions"].items():
+                for base, image in entry.get("base_frameworks", {None: entry}).items():
+                    if "neuron" not in image["repository"]:
+                        continue
+                    sdk_entry = sdk_scope["versions"][version]
+                    sdk_entry = sdk_entry[base] if base else sdk_entry
+                    theirs = {r for r in sdk_entry["registries"] if "-iso" not in r and not r.startswith("eusc-")}
+                    ours = set(doc["registries"][image["registry"]])
+                    assert theirs - ours == theirs & none
+                    registry = json.dumps(sorted(sdk_entry["registries"].items()))
+                    dropped |= {(registry, region) for region in theirs - ours}
+    assert len({r for r, _ in dropped}) == 6 and len(dropped) == 73
