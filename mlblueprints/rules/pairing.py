@@ -75,9 +75,19 @@ class HardwarePairing(Rule):
         if problem is None:
             return
         if families:
-            current = compatibility.neuron_framework("pytorch", "training")
-            newest = images.dlc_versions(current, "training")[-1] if current else None
-            hint = f"write `framework: pytorch, version: \"{newest}\"` (the current torch-neuronx image)" if newest else ""
-            yield _finding(("spec", "container", "version"), compatibility.Problem(problem.why, hint, problem.source), instance.name)
+            yield _finding(
+                ("spec", "container", "version"),
+                compatibility.Problem(problem.why, _current_neuron_image_hint(instance), problem.source),
+                instance.name,
+            )
         else:
             yield _finding(("spec", "container", "framework"), problem, f"a Deep Learning Container on {instance.name}")
+
+
+def _current_neuron_image_hint(instance) -> str:
+    """Name the exact value to write when the current torch-neuronx image runs on this type."""
+    current = compatibility.neuron_framework("pytorch", "training")
+    newest = images.dlc_versions(current, "training")[-1]
+    if instance.ec2_name.split(".")[0] in (images.dlc_families(current, newest, scope="training") or []):
+        return f'write `framework: pytorch, version: "{newest}"` (the current torch-neuronx training image)'
+    return "no Neuron training image runs on this type; give the container by `uri`"

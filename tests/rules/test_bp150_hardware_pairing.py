@@ -51,6 +51,11 @@ def custom(accelerator=DELETE):
             id="trn2-on-sdk-2.20-image",
         ),
         pytest.param(node("trn2.48xlarge", {"dlami": "neuron"}, {"framework": "pytorch", "version": "2.9"}), [], id="trn2-pytorch"),
+        pytest.param(
+            node("inf1.xlarge", custom("neuron"), {"framework": "pytorch", "version": "2.9"}),
+            [("BP150", "spec.container.version")],
+            id="inf1-has-no-torch-neuronx-training-image",
+        ),
         pytest.param(node("trn1.32xlarge", {"dlami": "neuron"}, {"framework": "pytorch", "version": "2.6"}), [], id="trn1-pytorch"),
     ],
 )
@@ -64,6 +69,7 @@ def test_bp150_training_cluster(patch, expected):
         pytest.param({}, [], id="p4d-batch"),
         pytest.param({"spec": {"instance": {"type": "p3dn.24xlarge"}}}, [("BP150", "spec.instance")], id="volta-batch-host"),
         pytest.param({"spec": {"instance": {"type": "dl1.24xlarge"}}}, [("BP150", "spec.instance")], id="gaudi-batch"),
+        pytest.param({"spec": {"instance": {"type": "inf1.24xlarge"}}}, [("BP150", "spec.instance")], id="inf1-batch"),
         pytest.param({"spec": {"instance": {"type": "trn1.32xlarge"}, "container": {"framework": "pytorch", "version": "2.9"}}}, [], id="trn1-batch"),
         pytest.param(HYPERPOD, [], id="p4d-hyperpod"),
     ],
@@ -90,3 +96,9 @@ def test_trn2_on_old_image_names_the_value_to_write():
     (diagnostic,) = [d for d in check_patch(patch).diagnostics if d.code == "BP150"]
     assert "not trn2" in diagnostic.message
     assert 'framework: pytorch, version: "2.9.0"' in diagnostic.hint
+
+
+def test_inf1_without_a_training_image_is_told_to_give_a_uri():
+    patch = node("inf1.xlarge", custom("neuron"), {"framework": "pytorch", "version": "2.9"})
+    (diagnostic,) = [d for d in check_patch(patch).diagnostics if d.code == "BP150"]
+    assert "not inf1" in diagnostic.message and "uri" in diagnostic.hint
