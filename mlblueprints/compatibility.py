@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,3 +110,13 @@ def container_problem(instance: InstanceType, families: list[str] | None, what: 
 def neuron_framework(framework: str, scope: str) -> str | None:
     """The DLC framework that ``framework`` means on Neuron hardware (pytorch -> pytorch-neuronx)."""
     return _data()["neuron_frameworks"].get(scope, {}).get(framework)
+
+
+def stale_os(uri: str, instance: InstanceType) -> Problem | None:
+    """Is the image built on an OS that its container family no longer publishes or patches?"""
+    family = container_family(instance)
+    tag = uri.rsplit(":", 1)[-1]
+    for entry in _data()["stale_container_os"]:
+        if family in entry["containers"] and re.search(rf"(^|-){re.escape(entry['os'])}($|-)", tag):
+            return Problem(entry["why"], "", entry["source"])
+    return None

@@ -51,6 +51,9 @@ def build(source: dict, catalog_families: set[str]) -> dict:
         fail(f"instance families of instances.json without an architecture: {', '.join(missing)}")
     named = [a for table in ("images", "containers") for e in source[table].values() for a in e["supports"]]
     named += [r["architecture"] for r in source["refusals"]]
+    unknown_families = sorted({c for e in source["stale_container_os"] for c in e["containers"]} - set(source["containers"]))
+    if unknown_families:
+        fail(f"stale_container_os names unknown container families: {', '.join(unknown_families)}")
     unknown = sorted(set(named) - set(architectures))
     if unknown:
         fail(f"unknown architectures: {', '.join(unknown)}")
@@ -67,6 +70,7 @@ def build(source: dict, catalog_families: set[str]) -> dict:
         "containers": source["containers"],
         "refusals": source["refusals"],
         "neuron_frameworks": source["neuron_frameworks"],
+        "stale_container_os": source["stale_container_os"],
         "images": source["images"],
     }
 
@@ -114,6 +118,12 @@ def render_doc(doc: dict, dlc: dict) -> str:
             f"- **{r['architecture']}** on {', '.join(r['orchestrators'])}{unless}: {r['why']}. "
             f"Instead: {r['instead']}. Source: <{r['source']}> ({r['as_of']}).",
         ]
+    lines += ["", "## Container images on a stale operating system (BP151 warns)", ""]
+    for entry in doc["stale_container_os"]:
+        lines.append(
+            f"- `{entry['os']}` in a {', '.join(entry['containers'])} image: {entry['why']}. "
+            f"Source: <{entry['source']}> ({entry['as_of']})."
+        )
     lines += ["", "## Why each image supports what it does", ""]
     for key, img in images.items():
         lines.append(f"- `{key}`: {img['why']}. Source: <{img['source']}> ({img['as_of']}).")

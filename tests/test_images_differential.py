@@ -15,11 +15,12 @@ import json
 import logging
 
 import pytest
+from sagemaker.core import image_uris  # the test extra pins sagemaker-core
 
 from mlblueprints import images
 
-image_uris = pytest.importorskip("sagemaker.core.image_uris", reason="sagemaker-core (test extra) is not installed")
 logging.getLogger("sagemaker").setLevel(logging.ERROR)
+
 
 @pytest.fixture(scope="module", autouse=True)
 def sdk_without_rereading(request):

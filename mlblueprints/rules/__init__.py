@@ -21,7 +21,7 @@ from mlblueprints.rules.inference import (
 )
 from mlblueprints.rules.instance import IdleAccelerators, InstanceTypeOffered
 from mlblueprints.rules.naming import UniqueName
-from mlblueprints.rules.pairing import HardwarePairing
+from mlblueprints.rules.pairing import ContainerOsCurrent, HardwarePairing
 from mlblueprints.rules.network import ZonesMatchRegionAndSubnets
 from mlblueprints.rules.storage import FsxCapacityAndThroughput, FsxSingleZone
 from mlblueprints.rules.ultracluster import ULTRACLUSTER_RULES
@@ -29,6 +29,7 @@ from mlblueprints.rules.ultracluster import ULTRACLUSTER_RULES
 BLUEPRINT_RULES: tuple[Rule, ...] = (
     InstanceTypeOffered(),
     HardwarePairing(),
+    ContainerOsCurrent(),
     DeepLearningContainerExists(),
     DeepLearningAmiExists(),
     SpotWithReservation(),

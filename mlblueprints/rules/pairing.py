@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from mlblueprints import compatibility, images
 from mlblueprints.diagnostics import Level
-from mlblueprints.resolve import TrainingImage, training_image, ultracluster_instance
+from mlblueprints.resolve import TrainingImage, resolve_training_container, training_image, ultracluster_instance
 from mlblueprints.rules.base import Finding, Rule
 
 
@@ -82,6 +82,37 @@ class HardwarePairing(Rule):
             )
         else:
             yield _finding(("spec", "container", "framework"), problem, f"a Deep Learning Container on {instance.name}")
+
+
+class ContainerOsCurrent(Rule):
+    id = "BP151"
+    level = Level.WARNING
+    summary = "The Deep Learning Container is built on an operating system its family still publishes and patches"
+    source_url = "https://ubuntu.com/about/release-cycle"
+    kinds = frozenset({"TrainingCluster", "UltraCluster"})
+
+    def check(self, blueprint, context):
+        spec = blueprint.spec
+        container = spec.container
+        if container is None or container.uri is not None:
+            return
+        instance = ultracluster_instance(spec, context.catalog) if blueprint.kind == "UltraCluster" else context.instance(blueprint)
+        if instance is None:
+            return
+        try:
+            image = resolve_training_container(container, spec.region, instance)
+        except images.ImageNotFound:
+            return  # BP103/BP213 say why
+        problem = compatibility.stale_os(image.uri, instance)
+        if problem is None:
+            return
+        tag = image.uri.rsplit("/", 1)[-1]
+        if instance.is_neuron:
+            hint = _current_neuron_image_hint(instance)
+        else:
+            newest = images.dlc_versions(training_image(container, instance).framework, "training")[-1]
+            hint = f'pick a newer version (newest: "{newest}"), or suppress BP151 with the reason'
+        yield _finding(("spec", "container", "version"), compatibility.Problem(problem.why, hint, problem.source), tag)
 
 
 def _current_neuron_image_hint(instance) -> str:
