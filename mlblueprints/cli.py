@@ -53,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     rules.set_defaults(run=_rules)
 
     doctor = commands.add_parser(
-        "doctor", help="check the set-up: Node for jsii, CDK CLI vs aws-cdk-lib, cfn-lint, AWS credentials"
+        "doctor", help="check the set-up: Node for jsii, CDK CLI vs aws-cdk-lib, cfn-lint, AWS credentials, age of the AWS facts"
     )
     doctor.add_argument("--project", default=".", metavar="DIR", help="the checkout to look in (default: .)")
     doctor.set_defaults(run=_doctor)
