@@ -1,10 +1,13 @@
 """Differential test: every DLC URI mlblueprints builds equals the SageMaker SDK's ``image_uris.retrieve``.
 
 sagemaker-core is pinned in the test extra at the version dlc_images.json was built from.
-Covered: every framework, scope, version, base framework, CPU/GPU processor and Python of
-dlc_images.json, in regions whose accounts differ. Not covered here: Neuron repositories,
-where we deliberately drop the regions the DLC table marks "Neuron Container: None"
-(tests/test_compatibility_data.py checks how), and pytorch-neuronx, which the SDK does not list.
+Covered: every framework, scope, version, base framework, processor (CPU, GPU and the Neuron
+tokens) and Python of dlc_images.json, in regions whose accounts differ, called the way the
+SDK's own code calls ``retrieve`` (``inference_tool`` for the Neuron configs). Neuron
+repositories are compared only in the regions we keep: we deliberately drop those the DLC
+table marks "Neuron Container: None" (the last test here checks exactly which). Not covered:
+pytorch-neuronx, which the SDK does not list, and the two configs ``retrieve`` refuses to
+reach (NOT_THROUGH_RETRIEVE).
 """
 
 from __future__ import annotations
@@ -36,7 +39,19 @@ def sdk_without_rereading(request):
 
 REGIONS = ("us-east-1", "af-south-1", "ap-east-2", "eu-south-2", "cn-north-1", "us-gov-west-1")  # accounts that differ
 #: The SDK picks the processor from the instance type.
-INSTANCE_FOR = {"cpu": "ml.c5.xlarge", "gpu": "ml.g5.xlarge", None: None}
+INSTANCE_FOR = {
+    "cpu": "ml.c5.xlarge", "gpu": "ml.g5.xlarge", None: None,
+    "inf": "ml.inf1.xlarge", "inf2": "ml.inf2.xlarge", "trn": "ml.trn1.2xlarge",
+}
+#: How the SDK's own code reaches a config: (framework argument, inference_tool).
+SDK_CALL = {
+    "huggingface-neuron": ("huggingface", "neuron"),
+    "huggingface-neuronx": ("huggingface", "neuronx"),
+    "huggingface-llm-neuronx": ("huggingface-llm-neuronx", "neuronx"),  # sagemaker.huggingface.llm_utils
+    "pytorch-neuron": ("pytorch", "neuron"),
+}
+#: retrieve() refuses these (its Trainium allow-list names pytorch only); HyperPod recipes read the JSON directly.
+NOT_THROUGH_RETRIEVE = {("hyperpod-recipes-neuron", "training"), ("huggingface-neuronx", "training")}
 
 
 def cases():
@@ -46,8 +61,8 @@ def cases():
             for version, entry in sub["versions"].items():
                 bases = entry.get("base_frameworks", {None: entry})
                 for base, image in bases.items():
-                    if "neuron" in image["repository"] or "source" in image:
-                        continue
+                    if "source" in image or (framework, scope) in NOT_THROUGH_RETRIEVE:
+                        continue  # not from the SDK, or the SDK cannot retrieve it
                     for processor in image.get("processors", [None]):
                         if processor not in INSTANCE_FOR or processor in image.get("errors", {}):
                             continue
@@ -63,14 +78,16 @@ def test_uri_matches_the_sdk(framework, scope, version, base, processor, python,
     ours = images.dlc_uri(framework, version, region=region, scope=scope, processor=processor, python=python,
                           base_framework=base)
     graviton = scope == "inference_graviton"
+    name, tool = SDK_CALL.get(framework, (framework, None))
     theirs = image_uris.retrieve(
-        framework,
+        name,
         region=region,
         version=version,
         py_version=python,
         instance_type="ml.c7g.xlarge" if graviton else INSTANCE_FOR[processor],
         image_scope="inference" if graviton else scope,
         base_framework_version=base,
+        inference_tool=tool,
     )
     assert ours == theirs
 
