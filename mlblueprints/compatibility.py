@@ -69,10 +69,20 @@ def image_problem(instance: InstanceType, image: str) -> Problem | None:
         return Problem(refusal["why"], refusal["instead"], refusal["source"])
     working = [k for k, v in _data()["images"].items() if v["orchestrator"] == spec["orchestrator"] and arch in v["supports"]]
     return Problem(
-        f"{image} does not drive {arch} accelerators: {spec['why']}",
-        f"use {' or '.join(working)}" if working else "pick another instance type",
+        f"{spelling(image)} does not drive {arch} accelerators: {spec['why']}",
+        f"set {' or '.join(spelling(k) for k in working)}" if working else "pick another instance type",
         spec["source"],
     )
+
+
+def spelling(image: str) -> str:
+    """How a blueprint asks for an image key: ``dlami/neuron`` is `dlami: neuron`."""
+    kind, name = image.split("/", 1)
+    if kind == "dlami":
+        return f"`dlami: {name}`"
+    if kind == "custom":
+        return f"`ami_id` with `accelerator: {name}`"
+    return {"batch": f"the Batch {name} host AMI", "hyperpod": "SageMaker HyperPod", "sagemaker": "SageMaker hosting"}[kind]
 
 
 def orchestrator_problem(instance: InstanceType, orchestrator: str) -> Problem | None:

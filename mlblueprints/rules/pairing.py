@@ -35,7 +35,7 @@ class HardwarePairing(Rule):
             key = "hyperpod/sagemaker" if orchestrator == "hyperpod" else f"batch/{'neuron' if instance.is_neuron else 'gpu'}"
             problem = compatibility.image_problem(instance, key)
             if problem is not None:
-                yield _finding(("spec", "instance"), problem, f"{instance.name} on {orchestrator}")
+                yield _finding(("spec", "instance"), problem, f"{instance.name} ({compatibility.architecture(instance)}) on {orchestrator}")
                 return
         else:
             instance = context.instance(blueprint)
@@ -59,7 +59,7 @@ class HardwarePairing(Rule):
             if key is not None:
                 problem = compatibility.image_problem(instance, key)
                 if problem is not None:
-                    yield _finding(path, problem, f"{instance.name} with {key}")
+                    yield _finding(path, problem, f"{instance.name} ({compatibility.architecture(instance)})")
                     return
         yield from self._container(spec.container, instance)
 
