@@ -122,11 +122,12 @@ def neuron_framework(framework: str, scope: str) -> str | None:
     return _data()["neuron_frameworks"].get(scope, {}).get(framework)
 
 
-def stale_os(uri: str, instance: InstanceType) -> Problem | None:
-    """Is the image built on an OS that its container family no longer publishes or patches?"""
-    family = container_family(instance)
+def stale_os(uri: str, family: str | None, *, newer_version_exists: bool) -> Problem | None:
+    """Is the image built on an OS that its container family (gpu, cpu, neuronx, neuron) no longer gets?"""
     tag = uri.rsplit(":", 1)[-1]
     for entry in _data()["stale_container_os"]:
+        if entry.get("only_if_newer_version") and not newer_version_exists:
+            continue
         if family in entry["containers"] and re.search(rf"(^|-){re.escape(entry['os'])}($|-)", tag):
             return Problem(entry["why"], "", entry["source"])
     return None

@@ -98,6 +98,15 @@ def dlc_families(framework: str, version: str, *, scope: str) -> list[str] | Non
     return entry.get("families")
 
 
+def dlc_resolved_version(framework: str, version: str, scope: str) -> str | None:
+    """The full version ``version`` resolves to ("2.9" -> "2.9.0"), or None when it does not."""
+    try:
+        resolved, _ = _entry(framework, version, scope, None)
+    except ImageNotFound:
+        return None
+    return resolved
+
+
 def dlc_repository(framework: str, version: str, *, scope: str) -> str | None:
     """The ECR repository of an image, or None when the framework or version is unknown."""
     try:

@@ -9,8 +9,15 @@ from __future__ import annotations
 
 from mlblueprints import compatibility, images
 from mlblueprints.diagnostics import Level
-from mlblueprints.resolve import TrainingImage, resolve_training_container, training_image, ultracluster_instance
+from mlblueprints.resolve import (
+    TrainingImage,
+    resolve_serving_container,
+    resolve_training_container,
+    training_image,
+    ultracluster_instance,
+)
 from mlblueprints.rules.base import Finding, Rule
+from mlblueprints.rules.inference import chosen_at, hardware_of, variants
 
 
 def _finding(path, problem: compatibility.Problem, prefix: str) -> Finding:
@@ -89,9 +96,12 @@ class ContainerOsCurrent(Rule):
     level = Level.WARNING
     summary = "The Deep Learning Container is built on an operating system its family still publishes and patches"
     source_url = "https://ubuntu.com/about/release-cycle"
-    kinds = frozenset({"TrainingCluster", "UltraCluster"})
+    kinds = frozenset({"TrainingCluster", "UltraCluster", "InferenceFleet"})
 
     def check(self, blueprint, context):
+        if blueprint.kind == "InferenceFleet":
+            yield from self._serving(blueprint, context)
+            return
         spec = blueprint.spec
         container = spec.container
         if container is None or container.uri is not None:
@@ -103,16 +113,48 @@ class ContainerOsCurrent(Rule):
             image = resolve_training_container(container, spec.region, instance)
         except images.ImageNotFound:
             return  # BP103/BP213 say why
-        problem = compatibility.stale_os(image.uri, instance)
+        framework = training_image(container, instance).framework
+        newest = images.dlc_versions(framework, "training")[-1]
+        newer = images.dlc_resolved_version(framework, container.version, "training") != newest
+        problem = compatibility.stale_os(image.uri, compatibility.container_family(instance), newer_version_exists=newer)
         if problem is None:
             return
-        tag = image.uri.rsplit("/", 1)[-1]
         if instance.is_neuron:
             hint = _current_neuron_image_hint(instance)
         else:
-            newest = images.dlc_versions(training_image(container, instance).framework, "training")[-1]
             hint = f'pick a newer version (newest: "{newest}"), or suppress BP151 with the reason'
-        yield _finding(("spec", "container", "version"), compatibility.Problem(problem.why, hint, problem.source), tag)
+        yield _finding(("spec", "container", "version"), compatibility.Problem(problem.why, hint, problem.source), _tag(image.uri))
+
+    @staticmethod
+    def _serving(blueprint, context):
+        seen: set[tuple] = set()
+        for endpoint in blueprint.spec.endpoints:
+            for variant, path in variants(endpoint):
+                container = variant.container
+                hardware = hardware_of(context, endpoint, variant)
+                if container.uri is not None or hardware is None:
+                    continue
+                try:
+                    image = resolve_serving_container(container, blueprint.spec.region, hardware)
+                except images.ImageNotFound:
+                    continue  # BP302 says why
+                where = chosen_at(endpoint, variant, path, "container") + ("version",)
+                newest = images.dlc_versions(container.framework, "inference")[-1]
+                newer = images.dlc_resolved_version(container.framework, container.version, "inference") != newest
+                problem = compatibility.stale_os(image.uri, hardware, newer_version_exists=newer)
+                if problem is None or where in seen:
+                    continue
+                seen.add(where)
+                hint = (
+                    f'pick a newer version of {container.framework} (newest: "{newest}"), or suppress BP151 with the reason'
+                    if newer
+                    else f"no newer {container.framework} image is published: use another container family, or suppress BP151 with the reason"
+                )
+                yield _finding(where, compatibility.Problem(problem.why, hint, problem.source), _tag(image.uri))
+
+
+def _tag(uri: str) -> str:
+    return uri.rsplit("/", 1)[-1]
 
 
 def _current_neuron_image_hint(instance) -> str:

@@ -2,7 +2,8 @@
 
 import pytest
 
-from tests.blueprint_factory import check_patch, codes
+from tests.blueprint_factory import check, check_patch, codes, to_yaml
+from tests.fleet_factory import fleet
 
 TRN1 = {"instance": {"type": "trn1.32xlarge"}, "image": {"dlami": "neuron"}}
 
@@ -38,3 +39,30 @@ def test_stale_neuron_image_names_the_current_one():
     patch = {"spec": {**TRN1, "container": {"framework": "pytorch", "version": "2.8"}}}
     (diagnostic,) = [d for d in check_patch(patch).diagnostics if d.code == "BP151"]
     assert "Ubuntu 22.04" in diagnostic.message and 'version: "2.9.0"' in diagnostic.hint
+
+
+@pytest.mark.parametrize(
+    "endpoint_patch, expected",
+    [
+        pytest.param({}, [], id="pytorch-gpu"),
+        pytest.param(
+            {"instance_type": "ml.inf1.xlarge", "container": {"framework": "huggingface-neuron", "version": "4.12",
+                                                               "base_framework": "pytorch1.9"}},
+            [("BP151", "spec.endpoints[0].container.version")],
+            id="inf1-on-ubuntu-18.04",
+        ),
+        pytest.param(
+            {"instance_type": "ml.inf2.xlarge", "container": {"framework": "huggingface-llm-neuronx", "version": "0.2"}},
+            [("BP151", "spec.endpoints[0].container.version")],
+            id="inf2-on-ubuntu-22.04-with-a-newer-version",
+        ),
+        pytest.param(
+            {"instance_type": "ml.inf2.xlarge", "container": {"framework": "huggingface-llm-neuronx", "version": "0.3"}},
+            [],
+            id="inf2-newest-image-is-not-nagged",
+        ),
+    ],
+)
+def test_bp151_serving(endpoint_patch, expected):
+    report = check(to_yaml(fleet(endpoint_patch)))
+    assert [c for c in codes(report) if c[0] == "BP151"] == expected
