@@ -75,6 +75,12 @@ def image_problem(instance: InstanceType, image: str) -> Problem | None:
     )
 
 
+def custom_spellings(instance: InstanceType) -> list[str]:
+    """How to declare a custom AMI that drives the instance's accelerators."""
+    arch = architecture(instance)
+    return [spelling(k) for k, v in _data()["images"].items() if k.startswith("custom/") and arch in v["supports"] and k != "custom/none"]
+
+
 def spelling(image: str) -> str:
     """How a blueprint asks for an image key: ``dlami/neuron`` is `dlami: neuron`."""
     kind, name = image.split("/", 1)

@@ -38,36 +38,26 @@ class HardwarePairing(Rule):
             instance = ultracluster_instance(spec, context.catalog)
             if instance is None or instance.accelerator is None:
                 return  # BP201/BP209 or BP202 say why
-            orchestrator = spec.orchestrator
-            key = "hyperpod/sagemaker" if orchestrator == "hyperpod" else f"batch/{'neuron' if instance.is_neuron else 'gpu'}"
-            problem = compatibility.image_problem(instance, key)
-            if problem is not None:
-                yield _finding(("spec", "instance"), problem, f"{instance.name} ({compatibility.architecture(instance)}) on {orchestrator}")
-                return
+            key, path = _host_image(spec.orchestrator, instance), ("spec", "instance")
+            where = f"{instance.name} ({compatibility.architecture(instance)}) on {spec.orchestrator}"
         else:
             instance = context.instance(blueprint)
             if instance is None:
-                return
-            image = spec.image
-            if image.dlami is not None:
-                key, path = f"dlami/{image.dlami}", ("spec", "image", "dlami")
-            elif image.accelerator is not None:
-                key, path = f"custom/{image.accelerator}", ("spec", "image", "accelerator")
-            elif instance.accelerator is not None:
+                return  # BP101 says why
+            key, path = _machine_image(spec.image)
+            where = f"{instance.name} ({compatibility.architecture(instance)})"
+            if key is None and instance.accelerator is not None:
                 yield Finding(
                     ("spec", "image"),
                     f"{instance.name} has {instance.accelerator.model} accelerators, and the custom AMI does not say "
                     "which accelerator driver it carries",
-                    f"declare `accelerator:` ({compatibility.container_family(instance) or 'the driver'}) for the AMI",
+                    f"declare it: {' or '.join(compatibility.custom_spellings(instance))}",
                 )
                 return
-            else:
-                key = None
-            if key is not None:
-                problem = compatibility.image_problem(instance, key)
-                if problem is not None:
-                    yield _finding(path, problem, f"{instance.name} ({compatibility.architecture(instance)})")
-                    return
+        problem = compatibility.image_problem(instance, key) if key is not None else None
+        if problem is not None:
+            yield _finding(path, problem, where)
+            return
         yield from self._container(spec.container, instance)
 
     @staticmethod
@@ -89,6 +79,22 @@ class HardwarePairing(Rule):
             )
         else:
             yield _finding(("spec", "container", "framework"), problem, f"a Deep Learning Container on {instance.name}")
+
+
+def _host_image(orchestrator: str, instance) -> str:
+    """What an UltraCluster node boots: SageMaker's own AMI, or Batch's ECS-optimized host AMI."""
+    if orchestrator == "hyperpod":
+        return "hyperpod/sagemaker"
+    return f"batch/{'neuron' if instance.is_neuron else 'gpu'}"
+
+
+def _machine_image(image) -> tuple[str | None, tuple]:
+    """A TrainingCluster's image key and where the blueprint chose it; None for an undeclared custom AMI."""
+    if image.dlami is not None:
+        return f"dlami/{image.dlami}", ("spec", "image", "dlami")
+    if image.accelerator is not None:
+        return f"custom/{image.accelerator}", ("spec", "image", "accelerator")
+    return None, ("spec", "image")
 
 
 class ContainerOsCurrent(Rule):
