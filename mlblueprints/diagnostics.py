@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import enum
 import json
-import unicodedata
 from dataclasses import asdict, dataclass, replace
 from typing import Callable
 
@@ -65,11 +64,6 @@ class Diagnostic:
 _TEXT_FIELDS = ("file", "code", "message", "hint", "path")
 
 
-# Unicode's control (Cc: C0, DEL, C1 with U+0085), format (Cf: bidi overrides and
-# isolates, zero-width characters), surrogate (Cs), line and paragraph separator
-# (Zl, Zp) categories: characters that break a line, move the cursor, reorder the
-# text around them (Trojan Source, CVE-2021-42574), or cannot be encoded at all.
-_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 _SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # A file name that is not UTF-8 reaches Python with each bad byte as U+DC80-U+DCFF
 # (PEP 383); it is shown as that byte, as `ls -b` does.
@@ -77,15 +71,19 @@ _ESCAPED_BYTES = range(0xDC80, 0xDD00)
 
 
 def printable(text: str) -> str:
-    r"""``text`` with each hidden or line-breaking character written as a Python-style escape.
+    r"""``text`` with every character that :meth:`str.isprintable` refuses written as an escape.
 
-    A newline and an ESC are written as ``\n`` and ``\x1b``, so the text stays on one
-    line and cannot drive a terminal. A backslash is kept as it is, so the escapes are for
-    people to read, not to decode. Printable text (nearly all) is returned at once.
+    Those are Unicode's "other" and "separator" characters except the space: controls
+    (C0, DEL, C1 with U+0085), format characters (bidi overrides and isolates as in
+    Trojan Source, CVE-2021-42574; zero-width characters), surrogates, private-use and
+    unassigned code points, U+2028, U+2029 and the other spaces. A newline and an ESC
+    are written as ``\n`` and ``\x1b``, so the text stays on one line and cannot drive a
+    terminal. A backslash is kept as it is: the escapes are for people to read, not to
+    decode. Printable text (nearly all) is returned at once.
     """
     if text.isprintable():
         return text
-    return "".join(_escaped(c) if unicodedata.category(c) in _HIDDEN_CATEGORIES else c for c in text)
+    return "".join(c if c.isprintable() else _escaped(c) for c in text)
 
 
 def _escaped(character: str) -> str:
