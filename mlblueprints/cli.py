@@ -15,11 +15,10 @@ import signal
 import sys
 
 from mlblueprints import __version__
-from mlblueprints.diagnostics import Level, format_json, printable
-from mlblueprints.pipeline import Report, UsageError, validate_paths
-from mlblueprints.resolve import resolve
-from mlblueprints.rules import ALL_RULES
-from mlblueprints.schema_check import schema_text
+from mlblueprints.diagnostics import Level, UsageError, format_json, printable
+
+# The pipeline (jsonschema, the catalog, the rules) takes about a second to import; each
+# command imports what it needs inside main(), so Ctrl-C during that second is handled too.
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 # 128 + the signal's number: what a shell reports for a process that signal ended,
@@ -42,8 +41,8 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(stream, io.TextIOWrapper):
             # A terminal or a pipe that cannot encode a character gets `\u2026`, not a traceback.
             stream.reconfigure(errors="backslashreplace")
-    args = _parser().parse_args(argv)
     try:
+        args = _parser().parse_args(argv)
         status = args.run(args)
         _flush(sys.stdout)
         return status
@@ -145,6 +144,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _validate(args) -> int:
+    from mlblueprints.pipeline import validate_paths
+
     report = validate_paths(args.paths)
     if args.format == "json":
         _out(format_json(report.diagnostics))
@@ -157,6 +158,9 @@ def _validate(args) -> int:
 
 
 def _show(args) -> int:
+    from mlblueprints.pipeline import validate_paths
+    from mlblueprints.resolve import resolve
+
     report = validate_paths(args.paths)
     for diagnostic in report.diagnostics:
         _err(diagnostic.format_text())
@@ -283,17 +287,21 @@ def _doctor(args) -> int:
 
 
 def _schema(args) -> int:
+    from mlblueprints.schema_check import schema_text
+
     _out(schema_text(), end="")
     return EXIT_OK
 
 
 def _rules(args) -> int:
+    from mlblueprints.rules import ALL_RULES
+
     for rule in sorted(ALL_RULES.values(), key=lambda r: r.id):
         _out(f"{rule.id}  {rule.level.value:<7}  {rule.summary}\n         {rule.source_url}")
     return EXIT_OK
 
 
-def _summary(report: Report) -> str:
+def _summary(report) -> str:
     errors = sum(d.level is Level.ERROR for d in report.diagnostics)
     warnings = len(report.diagnostics) - errors
     return f"{len(report.files)} blueprint(s) checked: {errors} error(s), {warnings} warning(s)"

@@ -8,6 +8,10 @@ from dataclasses import asdict, dataclass, replace
 from typing import Callable
 
 
+class UsageError(Exception):
+    """A command line mlbp cannot act on (a missing path, a folder without blueprints): exit code 2."""
+
+
 class Level(str, enum.Enum):
     ERROR = "error"
     WARNING = "warning"

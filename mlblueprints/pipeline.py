@@ -18,7 +18,7 @@ from typing import Iterable, Sequence
 
 from mlblueprints import model
 from mlblueprints.catalog import load_catalog
-from mlblueprints.diagnostics import Diagnostic, Level, dotted, has_errors, shorten
+from mlblueprints.diagnostics import Diagnostic, Level, UsageError, dotted, has_errors, shorten
 from mlblueprints.loader import MAX_PROBLEMS, TOO_MANY, LoadedDocument, SourceMap, load_file, load_stream
 from mlblueprints.rules import ALL_RULES, BLUEPRINT_RULES, CROSS_RULES, Finding, RuleContext
 from mlblueprints.schema_check import check_schema
@@ -33,10 +33,6 @@ UNKNOWN_SUPPRESSION = "BP030"
 ERROR_SUPPRESSION = "BP031"
 UNUSED_SUPPRESSION = "BP032"
 INTERNAL_ERROR = "BP099"
-
-
-class UsageError(Exception):
-    """A command line mlbp cannot act on (a missing path, a folder without blueprints): exit code 2."""
 
 
 @dataclass

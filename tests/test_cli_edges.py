@@ -231,9 +231,10 @@ def test_real_permissions_as_an_unprivileged_user(shared_tmp):
     (locked / "inside.yaml").write_text(blueprint("inside"))
     locked.chmod(0)
     drop = "os.setgid(65534); os.setuid(65534); " if os.geteuid() == 0 else ""
+    # Everything imported and loaded first: `nobody` may not read the Python installation.
     code = (
-        "import os, sys; from mlblueprints.cli import main; from mlblueprints.catalog import load_catalog; "
-        f"load_catalog(); {drop}sys.exit(main(sys.argv[1:]))"
+        "import os, sys; from mlblueprints.cli import main; import mlblueprints.pipeline; "
+        f"mlblueprints.pipeline.load_catalog(); {drop}sys.exit(main(sys.argv[1:]))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code, "validate", str(shared_tmp), str(locked / "inside.yaml")],
