@@ -8,6 +8,7 @@ away). No subcommand here starts Node or imports aws_cdk.
 from __future__ import annotations
 
 import argparse
+import errno
 import io
 import json
 import os
@@ -73,6 +74,7 @@ def _write(stream, text: str, end: str) -> None:
     """Everything mlbp prints goes through here: line by line through ``printable``, so no
     echoed name or value can add a line or drive the terminal, and a failed write ends
     the run with its own exit code instead of a traceback."""
+    _check_open(stream)
     try:
         stream.write("\n".join(printable(line) for line in text.split("\n")) + end)
     except OSError as error:
@@ -80,10 +82,16 @@ def _write(stream, text: str, end: str) -> None:
 
 
 def _flush(stream) -> None:
+    _check_open(stream)
     try:
         stream.flush()
     except OSError as error:
         raise _OutputError(stream, error) from error
+
+
+def _check_open(stream) -> None:
+    if stream is None:  # Python started with that descriptor closed (`mlbp ... >&-`)
+        raise _OutputError(stream, OSError(errno.EBADF, os.strerror(errno.EBADF)))
 
 
 def _fail(message: str, status: int) -> int:
@@ -99,7 +107,7 @@ def _discard(stream) -> None:
     """Point a stream that failed at /dev/null, so Python's own flush at exit cannot fail again."""
     try:
         descriptor = stream.fileno()
-    except (OSError, ValueError):  # not a real file (pytest's capture)
+    except (AttributeError, OSError, ValueError):  # closed from the start, or not a real file (pytest's capture)
         return
     null = os.open(os.devnull, os.O_WRONLY)
     os.dup2(null, descriptor)

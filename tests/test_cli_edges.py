@@ -299,6 +299,15 @@ def test_a_closed_pipe_never_reports_success(tmp_path, suppressions):
     assert_no_traceback(result.stderr)
 
 
+@pytest.mark.parametrize("closed", [1, 2], ids=["stdout", "stderr"])
+def test_a_closed_output_descriptor_is_not_success(bad, closed):
+    result = run("validate", str(bad), preexec_fn=lambda: os.close(closed), text=True)
+    assert result.returncode == 2
+    assert_no_traceback(result.stderr)
+    if closed == 1:
+        assert result.stderr.endswith("mlbp: error: cannot write the output: Bad file descriptor\n")
+
+
 def test_pipefail_sees_the_failure(bad):
     script = 'set -o pipefail; "$@" | head -c0'
     result = subprocess.run(["bash", "-c", script, "bash", *MLBP, "validate", str(bad)], cwd=ROOT, capture_output=True)
