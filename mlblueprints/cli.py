@@ -96,7 +96,7 @@ def _check_open(stream) -> None:
 
 def _fail(message: str, status: int) -> int:
     try:
-        _err(f"mlbp: {message}")
+        _err(printable(f"mlbp: {message}"))  # one line, even if it echoes a path with a newline
         _flush(sys.stderr)
     except _OutputError as failure:
         _discard(failure.stream)
@@ -290,7 +290,7 @@ def _doctor(args) -> int:
 
     findings = doctor.diagnose(doctor.Setup.from_environment(Path(args.project)))
     for finding in findings:
-        _out(finding.format())
+        _out(printable(finding.format()))
     return EXIT_INVALID if any(f.level is doctor.Level.PROBLEM for f in findings) else EXIT_OK
 
 

@@ -110,6 +110,20 @@ def test_github_format_keeps_one_annotation_a_line(forged, capsys):
     assert all(line.isprintable() for line in lines)
 
 
+def test_a_usage_error_echoing_a_path_stays_one_line(capsys):
+    assert main(["validate", "no\nsuch\x1b[31m.yaml"]) == 2
+    assert capsys.readouterr().err == "mlbp: error: no\\nsuch\\x1b[31m.yaml: no such file or directory\n"
+
+
+def test_output_in_an_encoding_without_the_character_is_escaped_not_a_traceback(tmp_path):
+    path = tmp_path / "é.yaml"
+    path.write_text(BAD)
+    result = run("validate", str(path), env={**os.environ, "PYTHONIOENCODING": "ascii"}, text=True)
+    assert result.returncode == 1
+    assert_no_traceback(result.stderr)
+    assert "\\xe9.yaml:11:10: error[BP106]" in result.stdout
+
+
 def test_argparse_echo_is_escaped(capsys):
     with pytest.raises(SystemExit):
         main(["validate", "--\x1b]0;pwned\x07", "a.yaml"])
