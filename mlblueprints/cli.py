@@ -125,7 +125,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"mlbp {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    validate = commands.add_parser("validate", help="check blueprints offline (files or folders)")
+    validate = commands.add_parser(
+        "validate", help="check blueprints offline (files, folders, or - for standard input)"
+    )
     validate.add_argument(
         "paths", nargs="+", metavar="PATH",
         help="blueprint files, folders to search for *.yaml/*.yml, or - for standard input",
