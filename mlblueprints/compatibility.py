@@ -37,10 +37,6 @@ def _data() -> dict:
     return json.loads(DATA_FILE.read_text())
 
 
-def as_of() -> str:
-    return _data()["as_of"]
-
-
 def architecture(instance: InstanceType) -> str:
     """The accelerator architecture of the instance's family (``cpu`` without accelerators)."""
     family = instance.family
@@ -48,10 +44,6 @@ def architecture(instance: InstanceType) -> str:
         return _data()["family_architecture"][family]
     except KeyError:
         raise LookupError(f"{family} has no architecture in compatibility.json; add it to scripts/compatibility_source.yaml") from None
-
-
-def image_keys() -> list[str]:
-    return list(_data()["images"])
 
 
 def _refusal(arch: str, orchestrator: str) -> dict | None:

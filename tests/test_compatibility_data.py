@@ -37,3 +37,19 @@ def test_every_entry_is_sourced_and_dated():
     doc = compatibility._data()
     for entry in [*doc["images"].values(), *doc["containers"].values(), *doc["refusals"]]:
         assert entry["source"].startswith("https://") and entry["as_of"]
+
+
+def test_instance_families_named_by_neuron_images_are_catalog_families():
+    import json
+
+    catalog = load_catalog()
+    families = {catalog.get(n).family for n in catalog.names()}
+    doc = json.loads((ROOT / "mlblueprints" / "data" / "dlc_images.json").read_text())
+    named = {
+        f
+        for scopes in doc["frameworks"].values()
+        for sub in scopes.values()
+        for entry in sub["versions"].values()
+        for f in entry.get("families", [])
+    }
+    assert named and named <= families
