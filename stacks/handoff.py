@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 
-from aws_cdk import Annotations, Stack
+from aws_cdk import Annotations, Stack, Token
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
@@ -54,7 +54,13 @@ class Handoff(Construct):
         self.names: dict[str, str] = {}
 
     def share(self, key: str, value: str) -> str:
-        """Publish ``value`` under ``key`` (lowercase words and dashes) and return what the compute stack reads."""
+        """Publish ``value`` under ``key`` (lowercase words and dashes) and return what the compute stack reads.
+
+        A value known at synth (an existing VPC's subnet, an existing bucket's name) is returned as it is:
+        there is nothing to hand over.
+        """
+        if not Token.is_unresolved(value):
+            return value
         if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", key):
             raise ValueError(f"handoff key {key!r}: lowercase words joined by dashes")
         name = parameter_name(self._stack_name, key)

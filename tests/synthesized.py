@@ -2,8 +2,11 @@
 
 Most assertions are about the blueprint, not about which of its two stacks holds
 a resource, so ``Synth.template`` and ``Synth.json`` are both templates merged
-(their logical ids never collide: they are paths in different stacks); tests
-about the split itself use ``data_json`` and ``compute_json``.
+(their logical ids never collide: they are paths in different stacks), with
+every handoff parameter of the compute stack replaced by the value the data
+stack writes into it (stacks/handoff.py): a launch template's ``Groups`` then
+read ``Fn::GetAtt`` of the node security group, as CloudFormation resolves them.
+Tests about the split itself use ``data_json`` and ``compute_json``.
 """
 
 from __future__ import annotations
@@ -57,6 +60,20 @@ class Synth:
         return Template.from_stack(self.stacks.compute).to_json()
 
     @cached_property
+    def handoff(self) -> dict[str, object]:
+        """Compute-stack parameter id -> the value the data stack publishes under its SSM name."""
+        published = {
+            r["Properties"]["Name"]: r["Properties"]["Value"]
+            for r in self.data_json["Resources"].values()
+            if r["Type"] == "AWS::SSM::Parameter"
+        }
+        return {
+            logical: published[parameter["Default"]]
+            for logical, parameter in self.compute_json.get("Parameters", {}).items()
+            if parameter.get("Default") in published
+        }
+
+    @cached_property
     def json(self) -> dict:
         merged = {"Description": self.compute_json.get("Description")}
         for section in ("Parameters", "Conditions", "Resources", "Outputs", "Rules"):
@@ -65,7 +82,9 @@ class Synth:
             assert not clash, f"{section} in both stacks: {sorted(clash)}"
             if data or compute:
                 merged[section] = {**data, **compute}
-        return merged
+        for logical in self.handoff:
+            merged["Parameters"].pop(logical)
+        return _resolve_handoff(merged, self.handoff)
 
     @cached_property
     def template(self) -> Template:
@@ -85,6 +104,16 @@ class Synth:
 
     def props(self, kind: str) -> dict:
         return self.one(kind)[1]["Properties"]
+
+
+def _resolve_handoff(value, handoff: dict[str, object]):
+    if isinstance(value, dict):
+        if set(value) == {"Ref"} and value["Ref"] in handoff:
+            return handoff[value["Ref"]]
+        return {k: _resolve_handoff(v, handoff) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_resolve_handoff(v, handoff) for v in value]
+    return value
 
 
 def valid(document: dict) -> Blueprint:

@@ -117,6 +117,7 @@ class ExecutionRole(Construct):
         execution = self._policy("ExecutionPolicy", statements)
         stack = Stack.of(self)
         partition = "<AWS::Partition>" if Token.is_unresolved(stack.partition) else stack.partition
+        account = "<AWS::AccountId>" if Token.is_unresolved(stack.account) else stack.account
         waive(
             execution,
             Waiver(
@@ -125,7 +126,7 @@ class ExecutionRole(Construct):
                 "streams of that one group (its ARN ends in :*), which SageMaker creates and the stack only "
                 "keeps a retention on.",
                 (
-                    f"Resource::arn:{partition}:logs:{stack.region}:<AWS::AccountId>:log-group:"
+                    f"Resource::arn:{partition}:logs:{stack.region}:{account}:log-group:"
                     f"{props.log_group.log_group_name}:*",
                 ),
             ),

@@ -156,7 +156,7 @@ class HyperPodCluster(Construct):
                 "HyperPod's documented VPC actions: creating, deleting and tagging interfaces is limited to the "
                 "cluster's subnet, security group and VPC; the describe actions, DeleteNetworkInterfacePermission and "
                 "DetachNetworkInterface take no resource scope EC2 can check for this role, so they stay on *.",
-                ("Resource::*", f"Resource::arn:{_partition(stack)}:ec2:{stack.region}:<AWS::AccountId>:network-interface/*"),
+                ("Resource::*", f"Resource::arn:{_partition(stack)}:ec2:{stack.region}:{_account(stack)}:network-interface/*"),
             ),
         )
 
@@ -222,6 +222,10 @@ class HyperPodCluster(Construct):
 def _partition(stack: Stack) -> str:
     """How cdk-nag prints the partition: resolved once the region is known."""
     return "<AWS::Partition>" if Token.is_unresolved(stack.partition) else stack.partition
+
+
+def _account(stack: Stack) -> str:
+    return "<AWS::AccountId>" if Token.is_unresolved(stack.account) else stack.account
 
 
 def _vpc_statements(stack: Stack, props: HyperPodClusterProps) -> list[iam.PolicyStatement]:
