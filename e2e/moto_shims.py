@@ -62,16 +62,20 @@ def complete_custom_resources_without_handler() -> None:
 
 
 def _revoke_default_rules(backend, group_id: str) -> None:
-    """What CDK's restrict-default-security-group handler does on create (aws-ec2, Vpc)."""
+    """What CDK's restrict-default-security-group handler does on create (aws-ec2, Vpc): revoke the default
+    group's all-out and all-from-itself rules, a rule already gone being no error."""
+    from moto.ec2.exceptions import InvalidPermissionNotFoundError
+
     group = backend.get_security_group_from_id(group_id)
-    backend.revoke_security_group_egress(
-        group_name_or_id=group_id, ip_protocol="-1", from_port=None, to_port=None,
-        ip_ranges=[{"CidrIp": "0.0.0.0/0"}], vpc_id=group.vpc_id,
-    )
-    backend.revoke_security_group_ingress(
-        group_name_or_id=group_id, group_name=None, ip_protocol="-1", from_port=None, to_port=None,
-        ip_ranges=[], source_groups=[{"GroupId": group_id}], vpc_id=group.vpc_id,
-    )
+    for revoke, peer in (
+        (backend.revoke_security_group_egress, dict(ip_ranges=[{"CidrIp": "0.0.0.0/0"}])),
+        (backend.revoke_security_group_ingress, dict(ip_ranges=[], source_groups=[{"GroupId": group_id}])),
+    ):
+        try:
+            revoke(group_name_or_id=group_id, ip_protocol="-1", from_port=None, to_port=None,
+                   vpc_id=group.vpc_id, **peer)
+        except InvalidPermissionNotFoundError:
+            pass
 
 
 def refuse_deleting_protected_stacks() -> None:
