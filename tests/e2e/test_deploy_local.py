@@ -94,17 +94,6 @@ def test_batch_job_containers_reach_each_other(deployment):
     assert result.ok and "1 effective" in result.detail, result.detail
 
 
-def _get_att_targets(value) -> set[str]:
-    """Logical ids named by Fn::GetAtt anywhere in a template fragment."""
-    if isinstance(value, dict):
-        if "Fn::GetAtt" in value:
-            return {value["Fn::GetAtt"][0]}
-        return set().union(*(_get_att_targets(v) for v in value.values())) if value else set()
-    if isinstance(value, list):
-        return set().union(*(_get_att_targets(v) for v in value)) if value else set()
-    return set()
-
-
 def test_update_changes_the_node_count(deployment):
     stack_name, desired = deployment.update_node_count()
     result = checks.node_count(describe(deployment, stack_name), desired)
