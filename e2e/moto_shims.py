@@ -23,6 +23,7 @@ def apply_all() -> None:
     refuse_batch_security_groups_next_to_interfaces()
     accept_flow_log_s3_prefix()
     tag_kms_keys_from_templates()
+    tag_ssm_parameters_from_templates()
     create_security_group_egress_resources()
     apply_inline_security_group_egress()
     keep_default_parameters_on_update()
@@ -230,6 +231,31 @@ def tag_kms_keys_from_templates() -> None:
 
     create._mlbp_shim = True
     Key.create_from_cloudformation_json = classmethod(create)
+
+
+def tag_ssm_parameters_from_templates() -> None:
+    """``AWS::SSM::Parameter`` with ``Tags`` deploys.
+
+    AWS: the resource's ``Tags`` is a map of key to value (AWS::SSM::Parameter, Tags:
+    Json), unlike most resources' list of ``{Key, Value}``. moto: iterates it as that
+    list and fails with a TypeError. The data stacks publish tagged parameters for their
+    compute stacks (stacks/handoff.py).
+    """
+    from moto.ssm.models import Parameter
+
+    original = Parameter.create_from_cloudformation_json.__func__
+    if getattr(original, "_mlbp_shim", False):
+        return
+
+    def create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        properties = cloudformation_json.get("Properties", {})
+        if isinstance(properties.get("Tags"), dict):
+            tags = [{"Key": k, "Value": v} for k, v in properties["Tags"].items()]
+            cloudformation_json = {**cloudformation_json, "Properties": {**properties, "Tags": tags}}
+        return original(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+
+    create._mlbp_shim = True
+    Parameter.create_from_cloudformation_json = classmethod(create)
 
 
 def create_security_group_egress_resources() -> None:

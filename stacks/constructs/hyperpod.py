@@ -40,6 +40,7 @@ from pathlib import Path
 from aws_cdk import Fn, RemovalPolicy, Stack, Token
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_assets as s3_assets
 from aws_cdk import aws_s3_deployment as s3_deployment
@@ -109,6 +110,11 @@ class HyperPodCluster(Construct):
             "LifecycleScripts",
             destination_bucket=self.lifecycle_bucket,
             destination_key_prefix=f"{LIFECYCLE_PREFIX}/",
+            # The copy handler's own logs go with the compute stack; left to CDK they would be a retained
+            # log group in a stack that must hold no data (docs/lifecycle.md, "Stack layout").
+            log_group=logs.LogGroup(
+                self, "LifecycleScriptsLogs", retention=logs.RetentionDays.ONE_MONTH, removal_policy=RemovalPolicy.DESTROY
+            ),
             sources=[
                 s3_deployment.Source.bucket(scripts.bucket, scripts.s3_object_key),
                 s3_deployment.Source.json_data(
