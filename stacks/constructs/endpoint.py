@@ -38,6 +38,8 @@
   endpoint retains the current count and takes only the weights and data
   capture from the new configuration (``ExcludeRetainedVariantProperties``);
   without autoscaling the blueprint's count is the count, and it applies.
+  (UpdateEndpoint API reference; the same trap in other tools:
+  hashicorp/terraform-provider-aws#48990, aws/sagemaker-python-sdk#3126.)
 """
 
 from __future__ import annotations
