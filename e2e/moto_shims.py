@@ -21,6 +21,7 @@ def apply_all() -> None:
     refuse_deleting_protected_stacks()
     update_termination_protection()
     refuse_batch_security_groups_next_to_interfaces()
+    batch_security_groups_from_the_launch_template()
     accept_flow_log_s3_prefix()
     tag_kms_keys_from_templates()
     tag_ssm_parameters_from_templates()
@@ -164,6 +165,36 @@ def refuse_batch_security_groups_next_to_interfaces() -> None:
 
     create._mlbp_strict = True
     ComputeEnvironment.create_from_cloudformation_json = classmethod(create)
+
+
+def batch_security_groups_from_the_launch_template() -> None:
+    """A managed EC2 compute environment without ``SecurityGroupIds`` is created.
+
+    AWS: ``securityGroupIds`` is optional for EC2 compute resources; instances get the
+    groups of the launch template's network interfaces, and multi-node parallel job
+    containers the VPC's default group (Batch User Guide, "Compute environment
+    considerations for MNP"); with interfaces in the launch template it must be absent
+    (see refuse_batch_security_groups_next_to_interfaces). moto: demands at least one
+    group ("At least 1 security group must be provided", or a KeyError). The shim
+    validates the other fields as moto does and stores the compute resources without
+    groups, as AWS describes them.
+    """
+    from moto.batch.models import BatchBackend
+
+    original = BatchBackend._validate_compute_resources
+    if getattr(original, "_mlbp_shim", False):
+        return
+
+    @functools.wraps(original)
+    def validate(self, cr):
+        if "securityGroupIds" in cr:
+            return original(self, cr)
+        subnet = self.ec2_backend.get_subnet(cr["subnets"][0])
+        default = self.ec2_backend.get_security_group_by_name_or_id("default", subnet.vpc_id)
+        return original(self, {**cr, "securityGroupIds": [default.id]})
+
+    validate._mlbp_shim = True
+    BatchBackend._validate_compute_resources = validate
 
 
 def accept_flow_log_s3_prefix() -> None:
