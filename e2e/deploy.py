@@ -365,6 +365,8 @@ def delete_and_recreate(deployment: LocalDeployment, url: str, cycle: int, say) 
     results.append(checks.compute_destroyed(deployment.assembly, url))
     deployment.delete_data(log_name=f"delete-data-{cycle}")
     results.append(checks.destroyed(deployment.assembly, url, kept))
+    # The re-create deploys the blueprints as first synthesized (the node-count update was to the old stack).
+    deployment.assembly = Assembly.read(deployment.assembly.path)
     deployment.deploy(log_name=f"recreate-{cycle}")
     for stack in deployment.assembly.stacks:
         described = checks.DeployedStack.describe(stack, url, deployment.images)
