@@ -1,0 +1,66 @@
+"""Which blueprint field produced each CloudFormation resource, recorded in the template.
+
+Every resource gets ``Metadata["mlbp:source"]``: the JSON path (a list of keys and
+indexes) of the blueprint field its construct came from. `mlbp plan` maps that path
+to a line through the loader's source map, so replacements, cfn-lint and cdk-nag
+findings are shown on the YAML a reviewer changed, not on a logical id.
+
+The path is found from the construct path by :data:`SOURCES`: the first entry one
+of whose construct ids (a regular expression, matched whole) appears in the path
+wins. A resource no entry claims points at ``spec``. Construct ids are stable (a
+renamed id replaces resources), so this table changes only with the stacks.
+"""
+
+from __future__ import annotations
+
+import re
+
+import jsii
+from aws_cdk import CfnResource, IAspect
+from constructs import IConstruct
+
+from mlblueprints.model import Blueprint
+
+from .naming import construct_id
+
+SOURCE_KEY = "mlbp:source"
+
+#: (construct id pattern, blueprint path), most specific first.
+SOURCES: tuple[tuple[str, tuple[str | int, ...]], ...] = (
+    (r"FileSystem|SharedFileSystem|Lustre.*|DataRepository.*", ("spec", "storage", "fsx")),
+    (r"DataBucket|Bucket|AccessLogsBucket|Logs", ("spec", "storage", "data_bucket")),
+    (r"Placement", ("spec", "placement_group")),
+    (r"HyperPod", ("spec", "hyperpod")),
+    (r"Batch|Compute|Nodes|LaunchTemplate.*", ("spec", "nodes")),
+    (r"Images?", ("spec", "container")),
+    (r"AlarmTopic", ("spec", "alarm_topic")),
+    (r"Network|Custom::VpcRestrictDefaultSG.*|CustomVpcRestrictDefaultSG.*", ("spec", "network")),
+    (r"Security", ("spec", "access")),
+)
+#: Fleet storage is `spec.bucket`, not `spec.storage.data_bucket`.
+KIND_OVERRIDES = {"InferenceFleet": {("spec", "storage", "data_bucket"): ("spec", "bucket")}}
+
+
+def source_path(blueprint: Blueprint, construct_ids: list[str]) -> tuple[str | int, ...]:
+    """The blueprint path for a resource whose construct path (below the stack) is ``construct_ids``."""
+    endpoints = getattr(blueprint.spec, "endpoints", ())
+    for index, endpoint in enumerate(endpoints):
+        if construct_id(endpoint.name) in construct_ids:
+            return ("spec", "endpoints", index)
+    for pattern, path in SOURCES:
+        if any(re.fullmatch(pattern, part) for part in construct_ids):
+            return KIND_OVERRIDES.get(blueprint.kind, {}).get(path, path)
+    return ("spec",)
+
+
+@jsii.implements(IAspect)
+class RecordSources:
+    """Writes ``mlbp:source`` into the metadata of every resource of one blueprint's stacks."""
+
+    def __init__(self, blueprint: Blueprint) -> None:
+        self.blueprint = blueprint
+
+    def visit(self, node: IConstruct) -> None:
+        if isinstance(node, CfnResource):
+            ids = [scope.node.id for scope in node.node.scopes[2:]]  # below the app and the stack
+            node.add_metadata(SOURCE_KEY, list(source_path(self.blueprint, ids)))
