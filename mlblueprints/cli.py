@@ -39,7 +39,7 @@ def _parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser("validate", help="check blueprints offline (files or folders)")
     validate.add_argument("paths", nargs="+", metavar="PATH", help="blueprint files, or folders to search for *.yaml/*.yml")
-    validate.add_argument("--format", choices=("text", "json", "github"), default="text")
+    validate.add_argument("--format", choices=("text", "json", "github", "sarif"), default="text")
     validate.set_defaults(run=_validate)
 
     show = commands.add_parser("show", help="validate, then print what each blueprint resolves to")
@@ -57,6 +57,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     doctor.add_argument("--project", default=".", metavar="DIR", help="the checkout to look in (default: .)")
     doctor.set_defaults(run=_doctor)
+
+    from mlblueprints import gitops
+
+    gitops.add_commands(commands)
     return parser
 
 
@@ -64,6 +68,10 @@ def _validate(args) -> int:
     report = validate_paths(args.paths)
     if args.format == "json":
         print(format_json(report.diagnostics))
+    elif args.format == "sarif":
+        from mlblueprints import sarif
+
+        print(sarif.format_sarif(sarif.from_diagnostics(report.diagnostics, ALL_RULES)))
     else:
         for diagnostic in report.diagnostics:
             print(diagnostic.format_github() if args.format == "github" else diagnostic.format_text())

@@ -109,7 +109,10 @@ def _compare(logical_id: str, old: dict, new: dict, region: str) -> ResourceChan
     create_only = create_only_properties(new["Type"], region)
     action, reasons = Action.MODIFY, []
     for path in changed:
-        prop = next((p for p in create_only if path == p or path.startswith(p + "/") or p.startswith(path + "/")), None)
+        prop = next((p for p in create_only if path == p or path.startswith(p + "/")), None)
+        if prop is None:  # a whole object changed (one side is an intrinsic) that holds a create-only property
+            prop = next((p for p in create_only if p.startswith(path + "/")
+                         and _value_at(old, p) != _value_at(new, p)), None)
         if prop is None:
             continue
         if _is_dynamic(_value_at(old, prop)) or _is_dynamic(_value_at(new, prop)):
@@ -152,7 +155,7 @@ def _severity(action: Action) -> int:
 def _changed_paths(old, new, path: str) -> list[str]:
     if old == new:
         return []
-    if isinstance(old, dict) and isinstance(new, dict) and not _is_dynamic(old) and not _is_dynamic(new):
+    if isinstance(old, dict) and isinstance(new, dict) and not _is_intrinsic(old) and not _is_intrinsic(new):
         return [p for key in sorted(old.keys() | new.keys()) for p in _changed_paths(old.get(key), new.get(key), f"{path}/{key}")]
     return [path]
 
@@ -165,6 +168,10 @@ def _value_at(resource: dict, pointer: str):
             return None
         value = value.get(part)
     return value
+
+
+def _is_intrinsic(value) -> bool:
+    return isinstance(value, dict) and len(value) == 1 and next(iter(value)) in INTRINSICS
 
 
 def _is_dynamic(value) -> bool:

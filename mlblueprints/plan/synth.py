@@ -75,14 +75,15 @@ def cdk_context(project: Path) -> dict:
 
 @functools.cache
 def tool_fingerprint() -> str:
-    """A digest of this tool's code and data and of the CDK libraries it drives."""
+    """A digest of this tool's code and data and of the CDK libraries it drives (the plan's own code aside)."""
     digest = hashlib.sha256()
     for package in ("mlblueprints", "mlblueprints.stacks"):
         spec = importlib.util.find_spec(package)
         for folder in spec.submodule_search_locations or ():
             for path in sorted(Path(folder).rglob("*")):
-                if path.suffix in (".py", ".json", ".sh", ".yaml") and "__pycache__" not in path.parts:
-                    digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+                relative = path.relative_to(folder)
+                if path.suffix in (".py", ".json", ".sh", ".yaml") and not {"__pycache__", "plan"} & set(relative.parts):
+                    digest.update(str(relative).encode() + b"\0" + path.read_bytes())
     for distribution in ("aws-cdk-lib", "cdk-nag", "constructs"):
         try:
             digest.update(f"{distribution}=={importlib.metadata.version(distribution)}".encode())
@@ -130,39 +131,50 @@ class TemplateCache:
         partial.replace(target)  # atomic: a concurrent run never reads half a file
 
 
-def synthesize(texts: dict[str, bytes], cache: TemplateCache) -> dict[str, list[StackTemplate]]:
-    """Blueprint name -> its stacks, for ``texts`` (name -> blueprint text); only cache misses are synthesized."""
-    result: dict[str, list[StackTemplate]] = {}
-    missing: dict[str, bytes] = {}
-    for name, text in texts.items():
-        cached = cache.get(text)
-        if cached is None:
-            missing[name] = text
-        else:
-            result[name] = cached
-    if missing:
-        for name, stacks in run_app(missing, cache.context).items():
-            cache.put(missing[name], stacks)
-            result[name] = stacks
-    return result
+def synthesize(sides: list[dict[str, bytes]], cache: TemplateCache) -> list[dict[str, list[StackTemplate]]]:
+    """For each side (blueprint name -> text), name -> its stacks.
 
-
-def run_app(texts: dict[str, bytes], context: dict, outdir: Path | None = None) -> dict[str, list[StackTemplate]]:
-    """Run the CDK app once on ``texts`` (name -> text); blueprint name -> stacks from its cloud assembly."""
+    Cached blueprints are read from the cache; the rest of each side is synthesized by
+    one run of the CDK app, all sides at once (a name may appear on two sides, so each
+    side is its own app).
+    """
+    results: list[dict[str, list[StackTemplate]]] = []
+    runs = []
     with tempfile.TemporaryDirectory(prefix="mlbp-synth-") as work:
-        folder = Path(work)
-        files = []
-        for index, text in enumerate(texts.values()):
-            path = folder / "blueprints" / f"{index}.yaml"
-            path.parent.mkdir(exist_ok=True)
-            path.write_bytes(text)
-            files.append(str(path))
-        out = outdir or folder / "cdk.out"
-        run_cdk_app(files, context, out)
-        return read_assembly(out)
+        for index, texts in enumerate(sides):
+            found: dict[str, list[StackTemplate]] = {}
+            missing: dict[str, bytes] = {}
+            for name, text in texts.items():
+                cached = cache.get(text)
+                if cached is None:
+                    missing[name] = text
+                else:
+                    found[name] = cached
+            results.append(found)
+            if missing:
+                folder = Path(work) / str(index)
+                runs.append((found, missing, folder / "cdk.out", start_app(missing, cache.context, folder)))
+        for found, missing, outdir, process in runs:
+            _finish(process)
+            for name, stacks in read_assembly(outdir).items():
+                if name in missing:
+                    cache.put(missing[name], stacks)
+                    found[name] = stacks
+    return results
 
 
-def run_cdk_app(paths: list[str], context: dict, outdir: Path) -> None:
+def start_app(texts: dict[str, bytes], context: dict, folder: Path) -> subprocess.Popen:
+    """Start the CDK app on ``texts`` (written into ``folder``); the assembly goes to ``folder/cdk.out``."""
+    files = []
+    for index, text in enumerate(texts.values()):
+        path = folder / "blueprints" / f"{index}.yaml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text)
+        files.append(str(path))
+    return start_cdk_app(files, context, folder / "cdk.out")
+
+
+def start_cdk_app(paths: list[str], context: dict, outdir: Path) -> subprocess.Popen:
     """``python -m mlblueprints.stacks.app`` on ``paths``, writing the cloud assembly to ``outdir``."""
     if importlib.util.find_spec("aws_cdk") is None:
         raise UsageError("synthesizing needs the CDK libraries: pip install 'mlblueprints[cdk]'")
@@ -170,11 +182,20 @@ def run_cdk_app(paths: list[str], context: dict, outdir: Path) -> None:
     env["CDK_OUTDIR"] = str(outdir)
     env["CDK_CONTEXT_JSON"] = json.dumps({**context, "blueprints": paths})
     env.setdefault("CDK_DISABLE_CLI_TELEMETRY", "true")
-    result = subprocess.run(
-        [sys.executable, "-m", "mlblueprints.stacks.app"], env=env, capture_output=True, text=True, check=False
+    return subprocess.Popen(
+        [sys.executable, "-m", "mlblueprints.stacks.app"], env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
-    if result.returncode != 0:
-        raise SynthError((result.stderr or result.stdout).strip())
+
+
+def run_cdk_app(paths: list[str], context: dict, outdir: Path) -> None:
+    _finish(start_cdk_app(paths, context, outdir))
+
+
+def _finish(process: subprocess.Popen) -> None:
+    stdout, stderr = process.communicate()
+    if process.returncode != 0:
+        raise SynthError((stderr or stdout).strip())
 
 
 def read_assembly(outdir: Path) -> dict[str, list[StackTemplate]]:
