@@ -78,4 +78,26 @@ def _listed(value) -> list:
 
 
 def _text(value) -> str:
-    return value if isinstance(value, str) else json.dumps(value, sort_keys=True, separators=(",", ":"))
+    """A value as people read ARNs: ``${Bucket.Arn}/prefix/*`` rather than the Fn::Join around it."""
+    readable = _readable(value)
+    return readable if isinstance(readable, str) else json.dumps(readable, sort_keys=True, separators=(",", ":"))
+
+
+def _readable(value):
+    if isinstance(value, dict) and len(value) == 1:
+        (key, inner), = value.items()
+        if key == "Ref" and isinstance(inner, str):
+            return "${" + inner + "}"
+        if key == "Fn::GetAtt" and isinstance(inner, list):
+            return "${" + ".".join(str(part) for part in inner) + "}"
+        if key == "Fn::Join" and isinstance(inner, list) and len(inner) == 2 and isinstance(inner[1], list):
+            parts = [_readable(part) for part in inner[1]]
+            if all(isinstance(part, str) for part in parts):
+                return str(inner[0]).join(parts)
+        if key == "Fn::Sub" and isinstance(inner, str):
+            return inner
+    if isinstance(value, dict):
+        return {k: _readable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_readable(v) for v in value]
+    return value

@@ -372,7 +372,10 @@ def _cost(result: BlueprintPlan, base: Blueprint | None, head: Blueprint | None)
 
 def _broadening_findings(result: BlueprintPlan) -> list[Finding]:
     found = []
+    updated = {s.name for s in result.stacks if s.action == "update"}  # a new stack is reviewed as a whole
     for impact in result.resources:
+        if impact.stack not in updated:
+            continue
         for grant in impact.broadening[:5]:
             loc = impact.location
             found.append(Finding("mlbp", BROADENING_RULE, "warning",
