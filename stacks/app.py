@@ -28,6 +28,7 @@ from mlblueprints.pipeline import UsageError, validate_paths  # noqa: E402
 
 from .assembly import add_blueprint_stack  # noqa: E402
 from .nag import add_checks  # noqa: E402
+from .sources import RecordSources  # noqa: E402
 
 DEFAULT_FOLDER = "blueprints"
 
@@ -51,6 +52,8 @@ def main() -> int:
         return 1
     for blueprint in report.blueprints:
         add_blueprint_stack(app, blueprint)
+    # Each resource records the blueprint field it came from, for `mlbp plan` (stacks/sources.py).
+    cdk.Aspects.of(app).add(RecordSources(report.blueprints))
     add_checks(app)
     app.synth()
     return 0

@@ -8,7 +8,6 @@ from mlblueprints.model import Blueprint
 from mlblueprints.resolve import resolve
 from .inference_fleet import InferenceFleetStack
 from .naming import construct_id
-from .sources import RecordSources
 from .training_cluster import TrainingClusterStack
 from .ultracluster import UltraClusterStack
 
@@ -28,16 +27,13 @@ ACCOUNT_CONTEXT = "mlbp:account"
 def add_blueprint_stack(app: cdk.App, blueprint: Blueprint, *, stack_id: str | None = None) -> cdk.Stack:
     """The stack for ``blueprint``: region-only env (no account, so no lookups), named ``mlbp-<name>``.
 
-    With the ``mlbp:account`` context key set, the env names that account too. Every resource
-    records the blueprint field it came from (stacks/sources.py).
+    With the ``mlbp:account`` context key set, the env names that account too.
     """
     account = app.node.try_get_context(ACCOUNT_CONTEXT)
-    stack = STACKS[blueprint.kind](
+    return STACKS[blueprint.kind](
         app,
         stack_id or construct_id(blueprint.metadata.name),
         resolved=resolve(blueprint),
         stack_name=blueprint.metadata.stack_name,
         env=cdk.Environment(account=str(account) if account else None, region=blueprint.spec.region),
     )
-    cdk.Aspects.of(stack).add(RecordSources(blueprint))
-    return stack

@@ -16,11 +16,12 @@ from __future__ import annotations
 import re
 
 import jsii
-from aws_cdk import CfnResource, IAspect
+from aws_cdk import CfnResource, IAspect, Stack
 from constructs import IConstruct
 
 from mlblueprints.model import Blueprint
 
+from .blueprint_stack import BLUEPRINT_TAG
 from .naming import construct_id
 
 SOURCE_KEY = "mlbp:source"
@@ -55,12 +56,20 @@ def source_path(blueprint: Blueprint, construct_ids: list[str]) -> tuple[str | i
 
 @jsii.implements(IAspect)
 class RecordSources:
-    """Writes ``mlbp:source`` into the metadata of every resource of one blueprint's stacks."""
+    """Writes ``mlbp:source`` into the metadata of every resource of every blueprint stack.
 
-    def __init__(self, blueprint: Blueprint) -> None:
-        self.blueprint = blueprint
+    Added once to the app: a stack's blueprint is found by its ``mlblueprints:blueprint``
+    tag, so a kind may build any number of stacks per blueprint.
+    """
+
+    def __init__(self, blueprints: list[Blueprint]) -> None:
+        self.blueprints = {b.metadata.name: b for b in blueprints}
 
     def visit(self, node: IConstruct) -> None:
-        if isinstance(node, CfnResource):
-            ids = [scope.node.id for scope in node.node.scopes[2:]]  # below the app and the stack
-            node.add_metadata(SOURCE_KEY, list(source_path(self.blueprint, ids)))
+        if not isinstance(node, CfnResource):
+            return
+        stack = Stack.of(node)
+        blueprint = self.blueprints.get(stack.tags.tag_values().get(BLUEPRINT_TAG, ""))
+        if blueprint is not None:
+            ids = [scope.node.id for scope in node.node.scopes[len(stack.node.scopes):]]  # below the stack
+            node.add_metadata(SOURCE_KEY, list(source_path(blueprint, ids)))
