@@ -22,7 +22,12 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # `mlbp plan` keeps 2 for "changes": its usage errors exit 1
+        from mlblueprints.gitops import usage_exit_code
+
+        raise SystemExit(usage_exit_code(sys.argv[1:] if argv is None else argv, stop.code)) from None
     try:
         return args.run(args)
     except UsageError as error:

@@ -56,6 +56,13 @@ def add_commands(commands) -> None:
     targets.set_defaults(run=_ci_deploy_targets)
 
 
+def usage_exit_code(argv: list[str], code) -> int:
+    """argparse exits 2 on bad usage, which `mlbp plan` means as "changes": make it 1 (error) there."""
+    if code == 2 and "plan" in argv[:1]:
+        return EXIT_ERROR
+    return code
+
+
 def _synth(args) -> int:
     from mlblueprints.plan.synth import SynthError, cdk_context, read_assembly, run_cdk_app
 
@@ -84,11 +91,18 @@ def _plan(args) -> int:
 
     writers = {"text": render.format_text, "markdown": render.format_markdown, "json": render.format_json,
                "sarif": render.format_sarif}
-    outputs = [_output(spec) for spec in args.output]
+    try:
+        outputs = [_output(spec) for spec in args.output]
+    except UsageError as error:
+        print(f"mlbp plan: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
     try:
         plan = make_plan(Options(args.base, tuple(args.paths), args.cache_dir, tuple(args.allow_destroy)))
     except SynthError as error:
         print(f"mlbp plan: the CDK app failed:\n{error}", file=sys.stderr)
+        return EXIT_ERROR
+    except UsageError as error:  # not cli.py's exit 2, which would read as "changes"
+        print(f"mlbp plan: error: {error}", file=sys.stderr)
         return EXIT_ERROR
     for fmt, target in outputs:
         target.write_text(_terminated(writers[fmt](plan)))

@@ -61,7 +61,10 @@ def test_expressions_never_reach_a_shell_directly(workflow):
 
 def test_the_plan_fails_the_check_on_error_or_guard_only(workflow):
     (fail,) = [s for s in steps(workflow, "plan") if s.get("name") == "Fail on error or guard"]
-    assert fail["if"] == "steps.plan.outputs.exit == '1' || steps.plan.outputs.exit == '3'"
+    assert fail["if"] == ("always() && (steps.validate.outcome == 'failure' || steps.plan.outputs.exit == '1' "
+                          "|| steps.plan.outputs.exit == '3')")
+    (validate,) = [s for s in steps(workflow, "plan") if s.get("id") == "validate"]
+    assert validate["continue-on-error"] is True  # the plan still comments; the last step fails the check
     (upload,) = [s for s in steps(workflow, "plan") if "upload-sarif" in s.get("uses", "")]
     assert upload["with"]["sarif_file"] == "plan.sarif"
 
@@ -89,3 +92,19 @@ def test_pre_commit_hooks():
     (local,) = config["repos"][0]["hooks"]
     assert local["entry"] == hook["entry"] and local["files"] == hook["files"]
     _parser().parse_args(shlex.split(hook["entry"])[1:] + ["blueprints/a.yaml"])
+
+
+def test_plan_usage_errors_exit_1_not_2(capsys):
+    """2 means "changes" to the workflow: a typo in its flags must fail the check instead."""
+    from mlblueprints.cli import main
+
+    with pytest.raises(SystemExit) as stop:
+        main(["plan", "--no-such-flag", "--base", "main"])
+    assert stop.value.code == 1
+    with pytest.raises(SystemExit) as stop:
+        main(["plan"])  # --base is required
+    assert stop.value.code == 1
+    assert main(["plan", "--base", "main", "--output", "pdf=x"]) == 1
+    with pytest.raises(SystemExit) as stop:
+        main(["validate"])  # other commands keep argparse's 2
+    assert stop.value.code == 2
