@@ -156,6 +156,9 @@ def format_markdown(plan: Plan, limit: int = COMMENT_LIMIT) -> str:
     head += _cost_table(plan)
     sections = [_details(b) for b in sorted(plan.changed, key=lambda b: (not b.dangers, b.name))]
     body = "\n".join(head)
+    if len(body) + len(_truncation_note(len(sections))) > limit:  # even the summary is too long: cut it
+        note = _truncation_note(len(sections))
+        return body[: limit - len(note) - 1].rsplit("\n", 1)[0] + "\n" + note
     kept = []
     for index, section in enumerate(sections):
         note = _truncation_note(len(sections) - index)
