@@ -64,7 +64,10 @@ def usage_exit_code(argv: list[str], code) -> int:
 
 
 def _synth(args) -> int:
-    from mlblueprints.plan.synth import SynthError, cdk_context, read_assembly, run_cdk_app
+    """Synthesize; the templates also fill `mlbp plan`'s cache, so a plan after a synth is quick."""
+    from mlblueprints.plan.synth import (
+        SynthError, TemplateCache, cdk_context, default_cache_dir, read_assembly, run_cdk_app,
+    )
 
     report = validate_paths(args.paths)
     for diagnostic in report.diagnostics:
@@ -72,12 +75,17 @@ def _synth(args) -> int:
     if report.has_errors:
         return EXIT_ERROR
     out = Path(args.out)
+    context = cdk_context(Path("."))
     try:
-        run_cdk_app([str(p) for p in args.paths], cdk_context(Path(".")), out)
+        run_cdk_app([str(p) for p in args.paths], context, out)
     except SynthError as error:
         print(f"mlbp synth: the CDK app failed:\n{error}", file=sys.stderr)
         return EXIT_ERROR
+    cache = TemplateCache(default_cache_dir(), context)
+    files = {b.metadata.name: Path(b.file) for b in report.blueprints}
     for name, stacks in sorted(read_assembly(out).items()):
+        if name in files:
+            cache.put(files[name].read_bytes(), stacks)
         for stack in stacks:
             print(f"{name}: {stack.stack_name} ({len(stack.template.get('Resources', {}))} resources)")
     print(f"cloud assembly in {out}/ (deploy it with `npx cdk deploy --app {out} --all`)", file=sys.stderr)
