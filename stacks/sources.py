@@ -28,7 +28,8 @@ SOURCE_KEY = "mlbp:source"
 
 #: (construct id pattern, blueprint path), most specific first.
 SOURCES: tuple[tuple[str, tuple[str | int, ...]], ...] = (
-    (r"FileSystem|SharedFileSystem|Lustre.*|DataRepository.*", ("spec", "storage", "fsx")),
+    (r"DataRepository.*", ("spec", "storage", "data_repository")),
+    (r"FileSystem|SharedFileSystem|Lustre.*", ("spec", "storage", "fsx")),
     (r"DataBucket|Bucket|AccessLogsBucket|Logs", ("spec", "storage", "data_bucket")),
     (r"Placement", ("spec", "placement_group")),
     (r"HyperPod", ("spec", "hyperpod")),
@@ -38,8 +39,12 @@ SOURCES: tuple[tuple[str, tuple[str | int, ...]], ...] = (
     (r"Network|Custom::VpcRestrictDefaultSG.*|CustomVpcRestrictDefaultSG.*", ("spec", "network")),
     (r"Security", ("spec", "access")),
 )
-#: Fleet storage is `spec.bucket`, not `spec.storage.data_bucket`.
-KIND_OVERRIDES = {"InferenceFleet": {("spec", "storage", "data_bucket"): ("spec", "bucket")}}
+#: Where a kind keeps the field elsewhere: a fleet's bucket is `spec.bucket`; a TrainingCluster
+#: links its file system to S3 with `spec.storage.fsx.import_path`.
+KIND_OVERRIDES = {
+    "InferenceFleet": {("spec", "storage", "data_bucket"): ("spec", "bucket")},
+    "TrainingCluster": {("spec", "storage", "data_repository"): ("spec", "storage", "fsx", "import_path")},
+}
 
 
 def source_path(blueprint: Blueprint, construct_ids: list[str]) -> tuple[str | int, ...]:

@@ -26,6 +26,8 @@ def training():
         pytest.param(["Compute", "Nodes", "ASG"], ("spec", "nodes"), id="nodes"),
         pytest.param(["Network", "Vpc", "PublicSubnet1"], ("spec", "network"), id="network"),
         pytest.param(["Security", "NodeRole", "Resource"], ("spec", "access"), id="security"),
+        pytest.param(["Storage", "DataRepositoryAssociation"], ("spec", "storage", "fsx", "import_path"),
+                     id="data-repository-association"),
         pytest.param(["SomethingNew"], ("spec",), id="unclaimed"),
     ],
 )
