@@ -246,14 +246,13 @@ def _plan_one(change, base, head, base_stacks, head_stacks, *, renamed, head_mod
         action = "create" if old is None else "delete" if new is None else "update"
         impacts = []
         for resource_change in diffs:
-            resource = resource_change.old or resource_change.new or {}
-            location = _locate(resource_change, change, base, head, allowing, changed_fields)
+            location = _locate(resource_change, base, head, allowing, changed_fields)
             impacts.append(
                 ResourceImpact(
                     stack_name, resource_change, location,
-                    stateful=is_stateful(resource_change.old or resource) if resource_change.old else is_stateful(resource),
-                    broadening=broadening(resource_change.type, resource_change.old, resource_change.new)
-                    if resource_change.action is not Action.REMOVE else [],
+                    # What exists today decides whether data is at stake.
+                    stateful=is_stateful(resource_change.old or resource_change.new or {}),
+                    broadening=broadening(resource_change.type, resource_change.old, resource_change.new),
                 )
             )
         result.stacks.append(StackPlan(stack_name, action, impacts))
@@ -285,19 +284,29 @@ def _paths_that_differ(old, new, path: tuple):
         yield path
 
 
-def _locate(resource_change, change, base, head, allowing, changed_fields) -> Location:
-    """The blueprint line behind a resource change: the changed field under its source, else its source."""
-    resource = resource_change.new or resource_change.old or {}
-    source = tuple((resource.get("Metadata") or {}).get("mlbp:source") or ("metadata", "name"))
+def _locate(resource_change, base, head, allowing, changed_fields) -> Location:
+    """The blueprint line behind a resource change.
+
+    A stack that goes away points at ``metadata.name`` (of the new file after a rename, else of
+    the removed one). Otherwise: the changed field at or under the resource's source field; for a
+    replacement caused elsewhere (a referenced resource), the first changed field; else the source.
+    """
     if head is None:
-        blueprint = allowing or base  # removed: the old file; renamed: the new file's name
-        path = ("metadata", "name") if allowing is not None or resource_change.action is Action.REMOVE else source
+        blueprint = allowing or base
+        path: tuple = ("metadata", "name")
         line, col = blueprint.source_map.value_position(path)
         return Location(blueprint.file, line, col, dotted(path))
+    resource = resource_change.new or resource_change.old or {}
+    source = tuple((resource.get("Metadata") or {}).get("mlbp:source") or ("metadata", "name"))
     related = [p for p in changed_fields if p[: len(source)] == source or source[: len(p)] == p]
-    path = related[0] if related and resource_change.action is not Action.ADD else source
-    if resource_change.action is not Action.ADD and not related and changed_fields:
-        path = changed_fields[0] if resource_change.action in (Action.REPLACE, Action.MAY_REPLACE) else source
+    if resource_change.action is Action.ADD or not changed_fields:
+        path = source
+    elif related:
+        path = related[0]
+    elif resource_change.action in (Action.REPLACE, Action.MAY_REPLACE):
+        path = changed_fields[0]
+    else:
+        path = source
     line, col = head.source_map.value_position(path)
     return Location(head.file, line, col, dotted(path))
 
