@@ -6,7 +6,6 @@ imports aws_cdk either (synthesis runs the CDK app in a child process).
 
 from __future__ import annotations
 
-import argparse
 import subprocess
 import sys
 from pathlib import Path

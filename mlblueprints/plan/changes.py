@@ -75,7 +75,7 @@ def changed_blueprints(base: str, paths: list[str]) -> list[Change]:
     git("rev-parse", "--verify", "--quiet", f"{base}^{{commit}}")
     prefix = Path.cwd().resolve().relative_to(root.resolve())
     base_side = _by_name(_base_versions(base, paths, root, prefix))
-    head_side = _by_name(_head_versions(paths))
+    head_side = _by_name(head_versions(paths))
     changes = [Change(name, base_side.get(name), head_side.get(name)) for name in sorted(base_side | head_side)]
     return [c for c in changes if c.status not in ("unchanged", "moved")]
 
@@ -93,7 +93,8 @@ def _base_versions(base: str, paths: list[str], root: Path, prefix: Path) -> lis
     return versions
 
 
-def _head_versions(paths: list[str]) -> list[Version]:
+def head_versions(paths: list[str]) -> list[Version]:
+    """Every blueprint under ``paths`` in the working tree; a path that is gone holds none."""
     versions = []
     for path in find_blueprint_files([p for p in paths if Path(p).exists()]):
         text = path.read_bytes()

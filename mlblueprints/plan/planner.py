@@ -15,14 +15,14 @@ from pathlib import Path
 
 from mlblueprints.diagnostics import Diagnostic, Level, dotted
 from mlblueprints.model import Blueprint
-from mlblueprints.pipeline import UsageError, validate_documents
+from mlblueprints.pipeline import validate_documents
 
 from . import hooks
-from .changes import Change, changed_blueprints, _head_versions
+from .changes import Change, changed_blueprints, head_versions
 from .diff import Action, ResourceChange, data_at_risk, diff_templates, is_stateful
 from .findings import FINDING_SOURCES, Finding, Subject
 from .iam import broadening
-from .synth import StackTemplate, TemplateCache, cdk_context, default_cache_dir, synthesize
+from .synth import TemplateCache, cdk_context, default_cache_dir, synthesize
 
 EXIT_NO_CHANGE, EXIT_ERROR, EXIT_CHANGES, EXIT_GUARD = 0, 1, 2, 3
 
@@ -148,7 +148,7 @@ class Options:
 def make_plan(options: Options) -> Plan:
     plan = Plan(options.base)
     paths = list(options.paths)
-    head_report = validate_documents([v.document for v in _head_versions(paths)])
+    head_report = validate_documents([v.document for v in head_versions(paths)])
     plan.diagnostics.extend(head_report.diagnostics)
     changes = changed_blueprints(options.base, paths)
     if head_report.has_errors or not changes:
