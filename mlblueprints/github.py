@@ -12,7 +12,7 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Callable
 
-from mlblueprints.pipeline import UsageError
+from mlblueprints.diagnostics import UsageError
 from mlblueprints.plan.render import COMMENT_MARKER
 
 #: (method, url, json body or None) -> parsed JSON response (None for an empty one).

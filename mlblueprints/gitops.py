@@ -1,7 +1,9 @@
 """The commands for working from a user's own repository: synth, plan, init, app, and the CI helpers.
 
 Kept apart from cli.py, which holds the offline validation commands; none of these
-imports aws_cdk either (synthesis runs the CDK app in a child process).
+imports aws_cdk either (synthesis runs the CDK app in a child process). As in cli.py,
+each command imports what it needs when it runs, and prints through cli.py's writers
+(escaped, and a closed pipe ends with its exit code instead of a traceback).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from mlblueprints.pipeline import UsageError, validate_paths
+from mlblueprints.diagnostics import UsageError
 
 EXIT_OK, EXIT_ERROR = 0, 1
 PLAN_FORMATS = ("text", "markdown", "json", "sarif")
@@ -64,13 +66,15 @@ def usage_exit_code(argv: list[str], code) -> int:
 
 def _synth(args) -> int:
     """Synthesize; the templates also fill `mlbp plan`'s cache, so a plan after a synth is quick."""
+    from mlblueprints.cli import _err, _out
+    from mlblueprints.pipeline import validate_paths
     from mlblueprints.plan.synth import (
         SynthError, TemplateCache, cdk_context, default_cache_dir, read_assembly, run_cdk_app,
     )
 
     report = validate_paths(args.paths)
     for diagnostic in report.diagnostics:
-        print(diagnostic.format_text(), file=sys.stderr)
+        _err(diagnostic.format_text())
     if report.has_errors:
         return EXIT_ERROR
     out = Path(args.out)
@@ -78,7 +82,7 @@ def _synth(args) -> int:
     try:
         run_cdk_app([str(p) for p in args.paths], context, out)
     except SynthError as error:
-        print(f"mlbp synth: the CDK app failed:\n{error}", file=sys.stderr)
+        _err(f"mlbp synth: the CDK app failed:\n{error}")
         return EXIT_ERROR
     cache = TemplateCache(default_cache_dir(), context)
     files = {b.metadata.name: Path(b.file) for b in report.blueprints}
@@ -86,12 +90,13 @@ def _synth(args) -> int:
         if name in files:
             cache.put(files[name].read_bytes(), stacks)
         for stack in stacks:
-            print(f"{name}: {stack.stack_name} ({len(stack.template.get('Resources', {}))} resources)")
-    print(f"cloud assembly in {out}/ (deploy it with `npx cdk deploy --app {out} --all`)", file=sys.stderr)
+            _out(f"{name}: {stack.stack_name} ({len(stack.template.get('Resources', {}))} resources)")
+    _err(f"cloud assembly in {out}/ (deploy it with `npx cdk deploy --app {out} --all`)")
     return EXIT_OK
 
 
 def _plan(args) -> int:
+    from mlblueprints.cli import _err, _out
     from mlblueprints.plan import render
     from mlblueprints.plan.planner import Options, make_plan
     from mlblueprints.plan.synth import SynthError
@@ -101,21 +106,21 @@ def _plan(args) -> int:
     try:
         outputs = [_output(spec) for spec in args.output]
     except UsageError as error:
-        print(f"mlbp plan: error: {error}", file=sys.stderr)
+        _err(f"mlbp plan: error: {error}")
         return EXIT_ERROR
     try:
         plan = make_plan(Options(args.base, tuple(args.paths), args.cache_dir, tuple(args.allow_destroy)))
     except SynthError as error:
-        print(f"mlbp plan: the CDK app failed:\n{error}", file=sys.stderr)
+        _err(f"mlbp plan: the CDK app failed:\n{error}")
         return EXIT_ERROR
     except UsageError as error:  # not cli.py's exit 2, which would read as "changes"
-        print(f"mlbp plan: error: {error}", file=sys.stderr)
+        _err(f"mlbp plan: error: {error}")
         return EXIT_ERROR
     for fmt, target in outputs:
         target.write_text(_terminated(writers[fmt](plan)))
     text = writers[args.format](plan)
     if text:
-        print(text)
+        _out(text)
     return plan.exit_code
 
 
@@ -131,11 +136,12 @@ def _terminated(text: str) -> str:
 
 
 def _init(args) -> int:
+    from mlblueprints.cli import _err, _out
     from mlblueprints.init_repo import scaffold
 
     for path, created in scaffold(Path(args.directory)):
-        print(f"{'created' if created else 'kept   '} {path}")
-    print("next: npm ci, then `mlbp validate blueprints` and `mlbp synth blueprints`", file=sys.stderr)
+        _out(f"{'created' if created else 'kept   '} {path}")
+    _err("next: npm ci, then `mlbp validate blueprints` and `mlbp synth blueprints`")
     return EXIT_OK
 
 
@@ -144,14 +150,16 @@ def _app(args) -> int:
 
 
 def _ci_comment(args) -> int:
+    from mlblueprints.cli import _out
     from mlblueprints import github
 
-    print(github.sync_comment(args.body.read_text(), github.Context.from_environment()))
+    _out(github.sync_comment(args.body.read_text(), github.Context.from_environment()))
     return EXIT_OK
 
 
 def _ci_deploy_targets(args) -> int:
+    from mlblueprints.cli import _out
     from mlblueprints import github
 
-    print(",".join(github.deploy_targets(args.plan.read_text())))
+    _out(",".join(github.deploy_targets(args.plan.read_text())))
     return EXIT_OK

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mlblueprints.loader import LoadedDocument, load_text
-from mlblueprints.pipeline import BLUEPRINT_SUFFIXES, UsageError, find_blueprint_files
+from mlblueprints.diagnostics import UsageError
+from mlblueprints.pipeline import BLUEPRINT_SUFFIXES, find_blueprint_files
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mlblueprints.pipeline import UsageError
+from mlblueprints.diagnostics import UsageError
 
 #: The stack tag naming a stack's blueprint (stacks/blueprint_stack.py writes it).
 BLUEPRINT_TAG = "mlblueprints:blueprint"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mlblueprints.pipeline import UsageError
+from mlblueprints.diagnostics import UsageError
 from mlblueprints.plan.changes import changed_blueprints
 from tests.plan.gitrepo import example, git, make_repo, write
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from mlblueprints.github import Context, deploy_targets, sync_comment
-from mlblueprints.pipeline import UsageError
+from mlblueprints.diagnostics import UsageError
 from mlblueprints.plan.render import COMMENT_MARKER
 
 CONTEXT = Context("octo/blueprints", 7, "token", "https://api.example.test")
