@@ -8,7 +8,6 @@ each command imports what it needs when it runs, and prints through cli.py's wri
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 
@@ -146,6 +145,8 @@ def _init(args) -> int:
 
 
 def _app(args) -> int:
+    import subprocess
+
     return subprocess.run([sys.executable, "-m", "mlblueprints.stacks.app"], check=False).returncode
 
 
