@@ -67,16 +67,17 @@ def git(*args: str, cwd: Path | None = None) -> bytes:
     return result.stdout
 
 
-def changed_blueprints(base: str, paths: list[str]) -> list[Change]:
+def changed_blueprints(base: str, paths: list[str], head: list[Version] | None = None) -> list[Change]:
     """Every blueprint name under ``paths`` whose stack may differ between ``base`` and the working tree.
 
-    Unchanged and moved blueprints are left out. Paths are relative to the current folder.
+    Unchanged and moved blueprints are left out. Paths are relative to the current folder;
+    ``head`` is the working tree's versions when the caller has read them already.
     """
     root = Path(git("rev-parse", "--show-toplevel").decode().strip())
     git("rev-parse", "--verify", "--quiet", f"{base}^{{commit}}")
     prefix = Path.cwd().resolve().relative_to(root.resolve())
     base_side = _by_name(_base_versions(base, paths, root, prefix))
-    head_side = _by_name(head_versions(paths))
+    head_side = _by_name(head_versions(paths) if head is None else head)
     changes = [Change(name, base_side.get(name), head_side.get(name)) for name in sorted(base_side | head_side)]
     return [c for c in changes if c.status not in ("unchanged", "moved")]
 

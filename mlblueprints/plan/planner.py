@@ -148,9 +148,10 @@ class Options:
 def make_plan(options: Options) -> Plan:
     plan = Plan(options.base)
     paths = list(options.paths)
-    head_report = validate_documents([v.document for v in head_versions(paths)])
+    head = head_versions(paths)
+    head_report = validate_documents([v.document for v in head])
     plan.diagnostics.extend(head_report.diagnostics)
-    changes = changed_blueprints(options.base, paths)
+    changes = changed_blueprints(options.base, paths, head)
     if head_report.has_errors or not changes:
         return plan
     head_models = {b.metadata.name: b for b in head_report.blueprints}

@@ -95,6 +95,9 @@ def _where(location) -> str:
 
 def format_text(plan: Plan) -> str:
     lines = [d.format_text() for d in plan.diagnostics]
+    if plan.exit_code == 1:
+        lines.append(f"Not planned against {plan.base}: fix the errors above.")
+        return "\n".join(lines)
     if not plan.changed:
         lines.append(f"No changes against {plan.base}.")
         return "\n".join(lines)
