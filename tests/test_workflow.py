@@ -7,8 +7,12 @@ structural checks that matter here are written out below.
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import shlex
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -108,3 +112,28 @@ def test_plan_usage_errors_exit_1_not_2(capsys):
     with pytest.raises(SystemExit) as stop:
         main(["validate"])  # other commands keep argparse's 2
     assert stop.value.code == 2
+
+
+@pytest.mark.skipif(not (shutil.which("bash") and shutil.which("jq")), reason="needs bash and jq, as on GitHub runners")
+@pytest.mark.parametrize("code", [0, 2, 3])
+def test_plan_step_passes_labels_and_records_the_exit_code(workflow, tmp_path, code):
+    """The Plan step's script, run with a stand-in mlbp: labels become --allow-destroy, the exit code an output."""
+    (step,) = [s for s in steps(workflow, "plan") if s.get("id") == "plan"]
+    fake = tmp_path / "bin" / "mlbp"
+    fake.parent.mkdir()
+    fake.write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" > "{tmp_path}/args"\nexit {code}\n')
+    fake.chmod(0o755)
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps({"pull_request": {"labels": [
+        {"name": "mlbp-allow-destroy:old-cluster"}, {"name": "documentation"}, {"name": "mlbp-allow-destroy:scratch"},
+    ]}}))
+    output = tmp_path / "output"
+    env = {"PATH": f"{fake.parent}{os.pathsep}{os.environ['PATH']}", "GITHUB_EVENT_PATH": str(event),
+           "GITHUB_OUTPUT": str(output), "BASE_REF": "main"}
+    result = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr  # the step records the code; a later step decides
+    assert output.read_text() == f"exit={code}\n"
+    args = (tmp_path / "args").read_text().split()
+    assert args[:3] == ["plan", "--base", "origin/main"]
+    assert "--allow-destroy old-cluster --allow-destroy scratch" in " ".join(args)
+    assert "markdown=plan.md" in args and "sarif=plan.sarif" in args
