@@ -9,6 +9,7 @@ Template findings name a logical id; the resource's ``mlbp:source`` metadata
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -95,6 +96,17 @@ CFN_LINT_RULE_DIRS: list[Path] = [
 ]
 
 
+@functools.cache
+def _extra_rule_ids() -> frozenset[str]:
+    """Ids of the rules in CFN_LINT_RULE_DIRS, so their findings are shown as the review pack's."""
+    from cfnlint.rules import RulesCollection
+
+    collection = RulesCollection()
+    for folder in CFN_LINT_RULE_DIRS:
+        collection.create_from_directory(str(folder))
+    return frozenset(collection.rules)
+
+
 def cfn_lint_findings(subject: Subject) -> list[Finding]:
     """cfn-lint (with the review pack's rules, if installed) on each head template."""
     from cfnlint.api import ManualArgs, lint  # imported late: loading cfn-lint takes a second
@@ -110,7 +122,7 @@ def cfn_lint_findings(subject: Subject) -> list[Finding]:
             logical_id = str(where[1]) if len(where) > 1 and where[0] == "Resources" else ""
             line, col, path = subject.locate(stack, logical_id) if logical_id else (1, 1, "")
             level = "error" if rule_id.startswith("E") else "warning"
-            tool = "cfn-lint" if rule_id[:1] in "EW" else "review"
+            tool = "review" if rule_id in _extra_rule_ids() else "cfn-lint"
             where_text = f" ({stack.stack_name}/{logical_id})" if logical_id else f" ({stack.stack_name})"
             found.append(Finding(tool, rule_id, level, match.message + where_text, subject.blueprint.file,
                                  line, col, path, resource=logical_id))
