@@ -40,11 +40,15 @@ class Budget:
 
 @dataclass(frozen=True)
 class Hazard:
-    """A known update hazard: ``path`` is the blueprint field that causes it."""
+    """A known update hazard: ``path`` is the blueprint field that causes it.
+
+    An ``error`` (the update would fail or lose data) trips the guard; a ``warning`` is shown.
+    """
 
     message: str
     path: tuple = ()
     hint: str = ""
+    level: str = "error"
 
 
 CATALOG_BASIS = "catalog on-demand price x initial nodes/instances"
@@ -95,7 +99,7 @@ def _providers() -> list[HazardProvider]:
 
 
 #: Each provider takes (old blueprint, new blueprint) and yields objects with ``message`` and,
-#: optionally, ``path`` (the blueprint field) and ``hint``.
+#: optionally, ``path`` (the blueprint field), ``hint`` or ``procedure`` (steps) and ``severity``.
 HAZARD_PROVIDERS: list[HazardProvider] = _providers()
 
 
@@ -103,11 +107,13 @@ def update_hazards(old: Blueprint, new: Blueprint) -> list[Hazard]:
     hazards = []
     for provider in HAZARD_PROVIDERS:
         for found in provider(old, new) or ():
+            steps = getattr(found, "procedure", ()) or ()
             hazards.append(
                 Hazard(
                     message=getattr(found, "message", str(found)),
                     path=tuple(getattr(found, "path", ()) or ()),
-                    hint=getattr(found, "hint", "") or "",
+                    hint=getattr(found, "hint", "") or "; then ".join(steps),
+                    level=getattr(found, "severity", "error") or "error",
                 )
             )
     return hazards

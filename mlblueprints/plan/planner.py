@@ -349,12 +349,18 @@ def _how_to_proceed(result: BlueprintPlan, rc: ResourceChange) -> str:
 
 
 def _hazards(result: BlueprintPlan, base: Blueprint, head: Blueprint) -> None:
+    """Errors trip the guard; warnings are findings on the line."""
     for hazard in hooks.update_hazards(base, head):
         path = hazard.path or ("metadata", "name")
         line, col = head.source_map.value_position(path)
+        hint = hazard.hint or "deploy this change in a maintenance window, or split it"
+        if hazard.level == "warning":
+            result.findings.append(Finding("mlbp", HAZARD_RULE, "warning", hazard.message, head.file, line, col,
+                                           dotted(path), hint))
+            continue
         result.dangers.append(
             Danger(HAZARD_RULE, result.name, hazard.message, Location(head.file, line, col, dotted(path)),
-                   how_to_proceed=hazard.hint or "deploy this change in a maintenance window, or split it")
+                   how_to_proceed=hint)
         )
 
 

@@ -48,6 +48,16 @@ class Found:
     hint: str = ""
 
 
+@dataclass
+class LifecycleStyle:
+    """The shape mlblueprints.hazards yields: a severity and the steps of a safe procedure."""
+
+    severity: str
+    path: tuple
+    message: str
+    procedure: tuple = ()
+
+
 def test_hazards_from_every_provider_become_guard_items(examples, monkeypatch):
     blueprint = examples["finetune-g5"]
     monkeypatch.setattr(hooks, "HAZARD_PROVIDERS", [
@@ -61,3 +71,17 @@ def test_hazards_from_every_provider_become_guard_items(examples, monkeypatch):
         "BP511", "the group is recreated while jobs run", "spec.nodes.max", "drain first")
     assert first.location.line == 15 and first.allowed is None
     assert second.message == "a provider may yield plain strings" and second.location.path == "metadata.name"
+
+
+def test_warning_hazards_are_findings_and_procedures_become_the_hint(examples, monkeypatch):
+    blueprint = examples["finetune-g5"]
+    monkeypatch.setattr(hooks, "HAZARD_PROVIDERS", [lambda old, new: [
+        LifecycleStyle("warning", ("spec", "storage"), "the file system is replaced", ("back it up", "deploy")),
+        LifecycleStyle("error", ("spec", "nodes"), "the update is refused", ("scale in", "deploy", "scale out")),
+    ]])
+    result = planner.BlueprintPlan("finetune-g5", "modified", blueprint.file, blueprint.file)
+    planner._hazards(result, blueprint, blueprint)
+    (finding,) = result.findings
+    (danger,) = result.dangers
+    assert (finding.rule_id, finding.level, finding.hint) == ("BP511", "warning", "back it up; then deploy")
+    assert (danger.message, danger.how_to_proceed) == ("the update is refused", "scale in; then deploy; then scale out")
