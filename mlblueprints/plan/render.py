@@ -215,12 +215,19 @@ def _details(blueprint: BlueprintPlan) -> str:
     lines = [f"<details{' open' if blueprint.dangers else ''}><summary><b>{_cell(blueprint.name)}</b> "
              f"({blueprint.status}): {counts or 'no resource changes'}</summary>", ""]
     lines += ["| | Resource | Type | Blueprint line | Why |", "| --- | --- | --- | --- | --- |"]
+    whole = {s.name for s in blueprint.stacks if s.action in ("create", "delete")}
+    grouped: dict[tuple[Action, str], int] = {}
     for impact in _sorted(blueprint.resources):
         rc = impact.change
+        if impact.stack in whole and not impact.stateful:  # a whole new or deleted stack: count, don't list
+            grouped[(rc.action, rc.type)] = grouped.get((rc.action, rc.type), 0) + 1
+            continue
         why = "; ".join(rc.reasons) or ", ".join(p.removeprefix("/properties/") for p in rc.properties[:4])
         stateful = " (stateful)" if impact.stateful else ""
         lines.append(f"| {SYMBOL[rc.action]} {rc.action.value}{stateful} | `{rc.logical_id}` | {rc.type} | "
                      f"`{_cell(_where(impact.location))}` | {_cell(why)} |")
+    for (action, resource_type), count in sorted(grouped.items(), key=lambda kv: (ORDER.index(kv[0][0]), kv[0][1])):
+        lines.append(f"| {SYMBOL[action]} {action.value} | {count} resource(s) | {resource_type} | | |")
     if blueprint.findings:
         lines += ["", "**Findings**", ""]
         for finding in sorted(blueprint.findings, key=lambda f: (f.level != "error", f.line)):
