@@ -2,7 +2,9 @@
 
 Exit codes (docs/cli.md): 0 valid, 1 invalid (the report holds an error), 2 usage or
 output error, 130 interrupted (Ctrl-C), 141 broken pipe (the reader of the output went
-away). No subcommand here starts Node or imports aws_cdk.
+away). No subcommand here starts Node or imports aws_cdk; `mlbp synth`, `plan` and `app`
+(gitops.py) run the CDK app in a child process, and `plan` has exit codes of its own
+(docs/plan.md: 0 no change, 2 changes, 3 guard tripped, 1 error).
 """
 
 from __future__ import annotations
