@@ -151,16 +151,24 @@ def _app(args) -> int:
 
 
 def _ci_comment(args) -> int:
-    from mlblueprints.cli import _out
     from mlblueprints import github
+    from mlblueprints.cli import _err, _out
 
-    _out(github.sync_comment(args.body.read_text(), github.Context.from_environment()))
+    try:
+        _out(github.sync_comment(args.body.read_text(), github.Context.from_environment()))
+    except OSError as error:  # the file, or the API (urllib's errors are OSErrors: a read-only token, say)
+        _err(f"mlbp ci-comment: {error}")
+        return EXIT_ERROR
     return EXIT_OK
 
 
 def _ci_deploy_targets(args) -> int:
-    from mlblueprints.cli import _out
     from mlblueprints import github
+    from mlblueprints.cli import _err, _out
 
-    _out(",".join(github.deploy_targets(args.plan.read_text())))
+    try:
+        _out(",".join(github.deploy_targets(args.plan.read_text())))
+    except (OSError, ValueError, KeyError) as error:  # no file, not the plan's JSON
+        _err(f"mlbp ci-deploy-targets: {args.plan}: not a plan from `mlbp plan --format json` ({error})")
+        return EXIT_ERROR
     return EXIT_OK

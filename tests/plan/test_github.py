@@ -93,3 +93,14 @@ def test_deploy_targets_are_the_kept_changed_blueprints():
         {"name": "new", "status": "renamed", "headFile": "blueprints/new.yaml"},
     ]}
     assert deploy_targets(json.dumps(plan)) == ["blueprints/a.yaml", "blueprints/c.yaml", "blueprints/new.yaml"]
+
+
+def test_cli_errors_are_one_line_and_exit_1(tmp_path, capsys):
+    from mlblueprints.cli import main
+
+    assert main(["ci-deploy-targets", str(tmp_path / "missing.json")]) == 1
+    (tmp_path / "bad.json").write_text("{not json")
+    assert main(["ci-deploy-targets", str(tmp_path / "bad.json")]) == 1
+    assert main(["ci-comment", str(tmp_path / "missing.md")]) in (1, 2)  # no file, or no Actions environment
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "not a plan" in err
