@@ -25,12 +25,21 @@ class Suppression:
 
 
 @dataclass(frozen=True)
+class AllowedReplacement:
+    """A stateful resource (by logical id) that `mlbp plan` may replace or delete, and why."""
+
+    resource: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Metadata:
     name: str
     owner: str
     description: str = ""
     tags: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     suppress: tuple[Suppression, ...] = ()
+    allow_replacement: tuple[AllowedReplacement, ...] = ()
 
     @property
     def stack_name(self) -> str:
@@ -149,6 +158,9 @@ def build_metadata(raw: Mapping) -> Metadata:
         description=raw.get("description", ""),
         tags=MappingProxyType(dict(raw.get("tags", {}))),
         suppress=tuple(Suppression(s["rule"], s["reason"]) for s in raw.get("suppress", ())),
+        allow_replacement=tuple(
+            AllowedReplacement(a["resource"], a["reason"]) for a in raw.get("allow_replacement", ())
+        ),
     )
 
 

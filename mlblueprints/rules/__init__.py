@@ -23,6 +23,7 @@ from mlblueprints.rules.inference import (
 from mlblueprints.rules.instance import AcceleratorImagePairing, IdleAccelerators, InstanceTypeOffered
 from mlblueprints.rules.naming import UniqueName
 from mlblueprints.rules.network import ZonesMatchRegionAndSubnets
+from mlblueprints.rules.plan import AllowedReplacementIsTemporary
 from mlblueprints.rules.storage import FsxCapacityAndThroughput, FsxSingleZone
 from mlblueprints.rules.ultracluster import ULTRACLUSTER_RULES
 
@@ -54,6 +55,7 @@ BLUEPRINT_RULES: tuple[Rule, ...] = (
     ModeSettings(),
     *ULTRACLUSTER_RULES,
     BatchTaskSecurityGroup(),
+    AllowedReplacementIsTemporary(),
 )
 CROSS_RULES: tuple[CrossRule, ...] = (UniqueName(),)
 ALL_RULES = {rule.id: rule for rule in (*BLUEPRINT_RULES, *CROSS_RULES)}
