@@ -102,5 +102,5 @@ def test_trn2_training_synthesizes_with_the_neuron_image(build_stack):
                         container='{framework: pytorch, version: "2.9"}')
     from aws_cdk.assertions import Template
 
-    template = json.dumps(Template.from_stack(build_stack(check(text).blueprints[0])).to_json())
+    template = json.dumps(Template.from_stack(build_stack(check(text).blueprints[0]).compute).to_json())
     assert "pytorch-training-neuronx" in template and "/aws/service/neuron/dlami/multi-framework/ubuntu-24.04" in template
