@@ -11,6 +11,7 @@ from __future__ import annotations
 from aws_cdk import CfnOutput, Fn
 from constructs import Construct
 
+from mlblueprints.names import node_name
 from mlblueprints.resolve import Resolved
 from .blueprint_stack import BlueprintStack
 from .constructs.compute import Compute, ComputeProps
@@ -71,7 +72,7 @@ class TrainingClusterStack(BlueprintStack):
             "Compute",
             props=ComputeProps(
                 spec=spec,
-                node_name=f"{metadata.stack_name}-node",
+                node_name=node_name(metadata.name),
                 instance_type=resolved.instance.name,
                 images=self.images,
                 vpc=self.network.vpc,

@@ -39,10 +39,10 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from mlblueprints.model.inference_fleet import DATA_CAPTURE_PREFIX, Endpoint, ModelSource
+from mlblueprints.names import endpoint_log_group
 from mlblueprints.resolve import ResolvedEndpoint, ResolvedVariant
 from .execution_role import ExecutionRole, ExecutionRoleProps
-from .fleet_security import ENDPOINT_LOG_GROUP_PREFIX
-from ..naming import construct_id
+from ..naming import variant_construct_id
 
 #: Long enough to investigate an incident found in a quarterly review.
 LOG_RETENTION = logs.RetentionDays.ONE_YEAR
@@ -83,7 +83,7 @@ class InferenceEndpoint(Construct):
         self.log_group = logs.LogGroup(
             self,
             "LogGroup",
-            log_group_name=ENDPOINT_LOG_GROUP_PREFIX + resolved.name,
+            log_group_name=endpoint_log_group(resolved.name),
             retention=LOG_RETENTION,
             encryption_key=props.key,
             removal_policy=RemovalPolicy.RETAIN,
@@ -164,7 +164,7 @@ class InferenceEndpoint(Construct):
             )
         model = sagemaker.CfnModel(
             self,
-            f"Model{construct_id(resolved.variant.name.lower())}",
+            f"Model{variant_construct_id(resolved.variant.name)}",
             execution_role_arn=self.execution_role.role.role_arn,
             primary_container=container,
             enable_network_isolation=spec.network_isolation,

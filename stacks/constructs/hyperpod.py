@@ -23,7 +23,6 @@
 
 from __future__ import annotations
 
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +36,7 @@ from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
 from mlblueprints.efa import EFA_ONLY, EFA_WITH_ENA
+from mlblueprints.names import hyperpod_cluster_name, lifecycle_bucket_parts
 from mlblueprints.resolve import ResolvedUltraCluster
 from .batch import efa_environment
 from .lustre_parts import FSX_MOUNT_POINT
@@ -90,7 +90,7 @@ class HyperPodCluster(Construct):
         self.lifecycle_bucket = s3.Bucket(
             self,
             "LifecycleBucket",
-            bucket_name=Fn.join("-", ["sagemaker", blueprint.metadata.name, _region_tag(spec.region), stack.account]),
+            bucket_name=Fn.join("-", [*lifecycle_bucket_parts(blueprint.metadata.name, spec.region), stack.account]),
             encryption=s3.BucketEncryption.S3_MANAGED,
             enforce_ssl=True,
             minimum_tls_version=1.2,
@@ -181,7 +181,7 @@ class HyperPodCluster(Construct):
         self.cluster = sagemaker.CfnCluster(
             self,
             "Cluster",
-            cluster_name=blueprint.metadata.name,
+            cluster_name=hyperpod_cluster_name(blueprint.metadata.name),
             orchestrator=sagemaker.CfnCluster.OrchestratorProperty(
                 slurm=sagemaker.CfnCluster.ClusterOrchestratorSlurmConfigProperty(slurm_config_strategy="Managed")
             ),
@@ -226,12 +226,6 @@ def _shell_environment(resolved: ResolvedUltraCluster) -> dict[str, str]:
     environment = efa_environment(resolved)
     environment.pop("TRAIN_SCRIPT")
     return environment
-
-
-def _region_tag(region: str) -> str:
-    """Four hex digits of the region: bucket names are global, and ``sagemaker-<name>-<account>`` plus the
-    full region name could pass the 63-character limit."""
-    return f"{zlib.crc32(region.encode()) & 0xFFFF:04x}"
 
 
 def _waive_bucket_deployment(stack: Stack, bucket: s3.Bucket, asset: s3_assets.Asset) -> None:
