@@ -1,0 +1,177 @@
+"""The guarantee `mlbp validate` makes: a blueprint it accepts synthesizes.
+
+Hypothesis mutates the examples in blueprints/: it replaces leaves with values drawn
+from the schema's vocabulary (its enums and every numeric bound, just inside and
+outside), from AWS's own lists (instance types of every service, regions) and from
+pools of hostile text for the fields that reach AWS as written (CIDRs, bucket names,
+tags, names that collide once derived), and it deletes keys. Each example is a batch
+of mutated blueprints; every one that validation accepts is built in one CDK app the
+way stacks/app.py builds it (cdk.json's context, cdk-nag included) and synthesized.
+Synthesis must succeed, and leave no error annotation (cdk-nag's findings, which
+make `cdk synth` fail), for every accepted blueprint.
+
+(hypothesis-jsonschema 0.23.1 cannot generate from this schema: with hypothesis
+6.170 it fails after minutes on the schema's if/then and not/anyOf, so documents are
+derived from the examples instead, which also keeps them close to what users write.)
+
+Profiles: the default run synthesizes a few batches (a few seconds each after the
+first). For a long local run::
+
+    MLBP_SYNTH_PROFILE=thorough .venv/bin/python -m pytest tests/test_synth_guarantee.py
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from mlblueprints.catalog import api_types, cfnlint_offerings, load_catalog
+from mlblueprints.loader import load_file, load_text
+from mlblueprints.pipeline import validate_documents
+from mlblueprints.schema_check import schema_text
+from tests.blueprint_factory import to_yaml
+
+pytestmark = pytest.mark.cdk
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = [load_file(p).data for p in sorted((ROOT / "blueprints").glob("*.yaml"))]
+PROFILES = {"default": dict(batches=3, batch_size=6), "thorough": dict(batches=300, batch_size=8)}
+PROFILE = PROFILES[os.environ.get("MLBP_SYNTH_PROFILE", "default")]
+
+
+def _schema_vocabulary():
+    strings, numbers = set(), set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            for value in node.get("enum", []):
+                (numbers if isinstance(value, (int, float)) and not isinstance(value, bool) else strings).add(value)
+            for bound in ("minimum", "maximum", "exclusiveMinimum"):
+                if bound in node:
+                    b = node[bound]
+                    numbers.update({b, b - 1, b + 1} if node.get("type") == "integer" else {b, b * 0.999, b * 1.001, b + 1e-9})
+            for child in node.values():
+                walk(child)
+        elif isinstance(node, list):
+            for child in node:
+                walk(child)
+
+    walk(json.loads(schema_text()))
+    return sorted(strings), sorted(numbers)
+
+
+STRINGS, NUMBERS = _schema_vocabulary()
+CATALOG = load_catalog()
+INSTANCE_TYPES = sorted(
+    set(CATALOG.names())
+    | {t for service in ("cluster", "hosting") for types in cfnlint_offerings(service).values() for t in types}
+    | api_types("cluster") | api_types("hosting")
+)
+REGIONS = sorted(cfnlint_offerings("ec2"))
+HOSTILE = {
+    "cidr": ["999.40.0.0/16", "10.0.0.1/16", "8.8.0.0/16", "100.64.0.0/24", "172.16.0.0/24", "0.0.0.0/16",
+             "224.0.0.0/16", "10.0.0.0/24", "192.168.0.0/16"],
+    "bucket": ["192.168.10.20", "a..b", "a.-b", "xn--data", "data-s3alias", "data--x-s3", "my.data-1", "abc"],
+    "text": ["NLP team (Jane Doe)", "Équipe NLP: Jane + Zoë", "a\u200bb", "ml 🚀", "x\ny", "", "aws:x", "AWS:x",
+             "x" * 257, "ml-team@example.com"],
+    "name": ["finetune-g5", "finetune--g5", "chat-ab", "chat", "ab-embed", "embed", "a", "a-" * 15 + "a"],
+    "number": [math.inf, -math.inf, math.nan, 1e306, -1e306, 5e-324, 0, -1, 0.5, 1, 2, 100, 1000, 10**20],
+}
+FIELD_POOLS = {
+    "type": INSTANCE_TYPES, "instance_type": INSTANCE_TYPES, "controller_type": INSTANCE_TYPES,
+    "region": REGIONS, "vpc_cidr": HOSTILE["cidr"], "existing": HOSTILE["bucket"], "bucket": HOSTILE["bucket"],
+    "owner": HOSTILE["text"], "description": HOSTILE["text"], "name": HOSTILE["name"],
+}
+
+
+def _leaves(node, path=()):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _leaves(value, path + (key,))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _leaves(value, path + (index,))
+    if path:
+        yield path
+
+
+def _set(document, path, value):
+    node = document
+    for step in path[:-1]:
+        node = node[step]
+    if value is _DELETE:
+        if isinstance(node, dict):
+            node.pop(path[-1], None)
+        elif len(node) > 1:
+            node.pop(path[-1])
+    else:
+        node[path[-1]] = value
+
+
+_DELETE = object()
+
+
+@st.composite
+def mutated_blueprint(draw):
+    document = copy.deepcopy(draw(st.sampled_from(EXAMPLES)))
+    for _ in range(draw(st.integers(1, 3))):
+        path = draw(st.sampled_from(list(_leaves(document))))
+        key = next((step for step in reversed(path) if isinstance(step, str)), "")
+        pools = [STRINGS, NUMBERS, HOSTILE["number"], HOSTILE["text"]]
+        if key in FIELD_POOLS:
+            pools = [FIELD_POOLS[key]] * 3 + pools
+        if path[0] == "metadata" and len(path) == 3 and path[1] == "tags":
+            pools = [HOSTILE["text"]] * 3
+        value = draw(st.one_of(st.just(_DELETE), *(st.sampled_from(pool) for pool in pools)))
+        _set(document, path, value)
+    return document
+
+
+def _text(document) -> str:
+    """YAML of a document whose floats may be non-finite (YAML spells them .inf and .nan)."""
+    return to_yaml(document)
+
+
+@pytest.fixture(scope="module")
+def synthesize(cdk_context):
+    import aws_cdk as cdk
+
+    from stacks.assembly import add_blueprint_stack
+    from stacks.nag import add_checks
+
+    def run(blueprints):
+        app = cdk.App(context=cdk_context)
+        for index, blueprint in enumerate(blueprints):
+            add_blueprint_stack(app, blueprint, stack_id=f"Case{index}")
+        add_checks(app)
+        assembly = app.synth()
+        return [
+            (stack.stack_name, message.entry.data)
+            for stack in assembly.stacks
+            for message in stack.messages
+            if message.level == cdk.cx_api.SynthesisMessageLevel.ERROR
+        ]
+
+    return run
+
+
+@settings(
+    max_examples=PROFILE["batches"], deadline=None, derandomize=PROFILE is PROFILES["default"],
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
+)
+@given(st.lists(mutated_blueprint(), min_size=PROFILE["batch_size"], max_size=PROFILE["batch_size"]))
+def test_every_accepted_blueprint_synthesizes(synthesize, documents):
+    accepted = []
+    for index, document in enumerate(documents):
+        report = validate_documents([load_text(_text(document), f"case{index}.yaml")])
+        accepted += report.blueprints if not report.has_errors else []
+    event(f"{len(accepted)} of {len(documents)} accepted")
+    if accepted:
+        assert synthesize(accepted) == []
