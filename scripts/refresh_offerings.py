@@ -178,7 +178,8 @@ def build() -> dict:
             "api_types (when the service has an API enum), and it is not in not_valid_for_region[region].",
             "api_types: every type the SageMaker API accepts for the service, in any region.",
             "not_valid_for_region: types cfn-lint lists and the API accepts, but which the template validator "
-            "cdk synth runs rejects for that region (so synth would fail).",
+            "cdk synth runs rejects for that region (so synth would fail). SageMaker services are probed for every "
+            "type cfn-lint lists and the API accepts; ec2 for the catalog's EC2 types, the only ones rules accept.",
         ],
         "services": services,
     }
