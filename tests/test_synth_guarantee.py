@@ -42,7 +42,7 @@ pytestmark = pytest.mark.cdk
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = [load_file(p).data for p in sorted((ROOT / "blueprints").glob("*.yaml"))]
-PROFILES = {"default": dict(batches=3, batch_size=6), "thorough": dict(batches=300, batch_size=8)}
+PROFILES = {"default": dict(batches=3, batch_size=10), "thorough": dict(batches=300, batch_size=8)}
 PROFILE = PROFILES[os.environ.get("MLBP_SYNTH_PROFILE", "default")]
 
 
@@ -91,6 +91,28 @@ FIELD_POOLS = {
 }
 
 
+def _values_by_key():
+    """Every value the examples give each key: mutations that stay plausible, so more of them validate."""
+    found: dict[str, set] = {}
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if not isinstance(value, (dict, list)):
+                    found.setdefault(key, set()).add(value)
+                walk(value)
+        elif isinstance(node, list):
+            for child in node:
+                walk(child)
+
+    for example in EXAMPLES:
+        walk(example)
+    return {key: sorted(values, key=repr) for key, values in found.items()}
+
+
+VALUES_BY_KEY = _values_by_key()
+
+
 def _leaves(node, path=()):
     if isinstance(node, dict):
         for key, value in node.items():
@@ -121,12 +143,14 @@ _DELETE = object()
 @st.composite
 def mutated_blueprint(draw):
     document = copy.deepcopy(draw(st.sampled_from(EXAMPLES)))
-    for _ in range(draw(st.integers(1, 3))):
+    for _ in range(draw(st.integers(1, 2))):
         path = draw(st.sampled_from(list(_leaves(document))))
         key = next((step for step in reversed(path) if isinstance(step, str)), "")
         pools = [STRINGS, NUMBERS, HOSTILE["number"], HOSTILE["text"]]
         if key in FIELD_POOLS:
             pools = [FIELD_POOLS[key]] * 3 + pools
+        if key in VALUES_BY_KEY:
+            pools = [VALUES_BY_KEY[key]] * 3 + pools
         if path[0] == "metadata" and len(path) == 3 and path[1] == "tags":
             pools = [HOSTILE["text"]] * 3
         value = draw(st.one_of(st.just(_DELETE), *(st.sampled_from(pool) for pool in pools)))
