@@ -1,7 +1,8 @@
 """The guarantee `mlbp validate` makes: a blueprint it accepts synthesizes.
 
-Hypothesis mutates the examples in blueprints/: it replaces leaves with values drawn
-from the schema's vocabulary (its enums and every numeric bound, just inside and
+Hypothesis mutates the examples in blueprints/: it adds properties the schema allows,
+with values generated from their schema (enums, bounds, patterns, required keys), and
+replaces leaves with values drawn from the schema's vocabulary (its enums and every numeric bound, just inside and
 outside), from AWS's own lists (instance types of every service, regions) and from
 pools of hostile text for the fields that reach AWS as written (CIDRs, bucket names,
 tags, names that collide once derived), and it deletes keys. Each example is a batch
@@ -140,10 +141,93 @@ def _set(document, path, value):
 _DELETE = object()
 
 
+SCHEMA = json.loads(schema_text())
+
+
+def _resolve(node):
+    while "$ref" in node:
+        node = SCHEMA["$defs"][node["$ref"].rsplit("/", 1)[1]]
+    return node
+
+
+def _schema_at(document, path):
+    """The schema of the node at ``path`` (the spec's by kind), or None where it cannot be told."""
+    node = SCHEMA
+    for index, step in enumerate(path):
+        node = _resolve(node)
+        if index == 1 and path[0] == "spec":
+            kind = document.get("kind", "")
+            node = SCHEMA["$defs"].get(kind[:1].lower() + kind[1:] + "Spec")
+        elif isinstance(step, int):
+            node = node.get("items")
+        else:
+            node = node.get("properties", {}).get(step)
+        if node is None:
+            return None
+    return _resolve(node)
+
+
+def from_schema(schema, depth=0):
+    """A value for ``schema``: its enum, its bounds, its pattern, or its required properties."""
+    schema = _resolve(schema)
+    if "const" in schema:
+        return st.just(schema["const"])
+    if "enum" in schema:
+        return st.sampled_from(schema["enum"])
+    kind = schema.get("type")
+    if kind in ("integer", "number"):
+        low = schema.get("minimum", schema.get("exclusiveMinimum", 0))
+        high = schema.get("maximum", 10**6)
+        if kind == "integer":
+            return st.integers(int(math.ceil(low)), int(high))
+        return st.floats(low, high, exclude_min="exclusiveMinimum" in schema, allow_nan=False)
+    if kind == "boolean":
+        return st.booleans()
+    if kind == "string":
+        pattern = schema.get("pattern")
+        if pattern and "(?" not in pattern:
+            return st.from_regex(pattern, fullmatch=True)
+        return st.sampled_from(HOSTILE["text"] + STRINGS)
+    if kind == "array" and depth < 3:
+        return st.lists(from_schema(schema.get("items", {}), depth + 1), min_size=1, max_size=2)
+    if kind == "object" and depth < 3:
+        properties = schema.get("properties", {})
+        required = [k for k in schema.get("required", ()) if k in properties]
+        return st.fixed_dictionaries({k: from_schema(properties[k], depth + 1) for k in required})
+    return st.none()
+
+
+def _containers(node, path=()):
+    if isinstance(node, dict):
+        yield path
+        for key, value in node.items():
+            yield from _containers(value, path + (key,))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _containers(value, path + (index,))
+
+
+@st.composite
+def added_property(draw, document):
+    """Add a property the schema allows where it is missing, with a value generated from its schema."""
+    path = draw(st.sampled_from(list(_containers(document))))
+    schema = _schema_at(document, path)
+    node = document
+    for step in path:
+        node = node[step]
+    missing = sorted(set((schema or {}).get("properties", {})) - set(node))
+    if not missing:
+        return
+    key = draw(st.sampled_from(missing))
+    node[key] = draw(from_schema(schema["properties"][key]))
+
+
 @st.composite
 def mutated_blueprint(draw):
     document = copy.deepcopy(draw(st.sampled_from(EXAMPLES)))
-    for _ in range(draw(st.integers(1, 2))):
+    for _ in range(draw(st.integers(0, 2))):
+        draw(added_property(document))
+    for _ in range(draw(st.integers(0, 2))):
         path = draw(st.sampled_from(list(_leaves(document))))
         key = next((step for step in reversed(path) if isinstance(step, str)), "")
         pools = [STRINGS, NUMBERS, HOSTILE["number"], HOSTILE["text"]]
