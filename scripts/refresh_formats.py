@@ -30,7 +30,7 @@ from scripts.data_file import check_or_write, one_line  # noqa: E402
 
 SOURCE = ROOT / "scripts" / "formats_source.yaml"
 OUT = ROOT / "mlblueprints" / "data" / "aws_formats.json"
-SECTIONS = ("vpc_cidr", "s3_bucket_name", "tag")
+SECTIONS = ("vpc_cidr", "s3_bucket_name", "sagemaker_lengths", "tag")
 
 
 def build() -> dict:

@@ -1,4 +1,4 @@
-"""Rules on values passed to AWS as written (BP041-BP044): CIDR blocks, bucket names, tags.
+"""Rules on values passed to AWS as written (BP041-BP045): CIDR blocks, bucket names, tags, S3 URIs.
 
 The schema checks their shape; these rules check what AWS and CDK's own checks at
 synth accept (``mlblueprints.aws_formats``), so a value that passes never ends in
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from mlblueprints import aws_formats
 from mlblueprints.diagnostics import Level
+from mlblueprints.model.inference_fleet import DATA_CAPTURE_PREFIX
 from mlblueprints.rules.base import Finding, Rule
 
 EVERY_KIND = frozenset({"TrainingCluster", "InferenceFleet", "UltraCluster"})
@@ -110,4 +111,47 @@ class TagsValid(Rule):
                 yield Finding(("metadata", "tags", key), f"tag {key!r}: {problem}", hint)
 
 
-FORMAT_RULES = (VpcCidrValid(), VpcCidrPrivate(), BucketNameValid(), TagsValid())
+#: A bucket the stack creates gets a CloudFormation-generated name of at most this many characters.
+NEW_BUCKET_NAME_LENGTH = 63
+
+
+class ComposedUrisFit(Rule):
+    """Each S3 URI is ``s3://<bucket>/<fleet prefix>/<path>`` (stacks/constructs/endpoint.py); a new
+    bucket's generated name is counted at its longest, 63 characters."""
+
+    id = "BP045"
+    level = Level.ERROR
+    summary = "S3 URIs and image URIs the stack composes fit SageMaker's length limits"
+    source_url = "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_AsyncInferenceOutputConfig.html"
+    kinds = frozenset({"InferenceFleet"})
+
+    def check(self, blueprint, context):
+        spec = blueprint.spec
+        limits = aws_formats.formats()["sagemaker_lengths"]
+        base = len(f"s3://{'b' * len(spec.bucket.existing or 'b' * NEW_BUCKET_NAME_LENGTH)}/{spec.bucket.prefix}/")
+        for endpoint in spec.endpoints:
+            checks = []
+            config = endpoint.async_inference
+            if config is not None and config.output_path:
+                checks.append(("S3OutputPath", ("async", "output_path"), config.output_path))
+                checks.append(("S3FailurePath", ("async", "failure_path"), config.failure_path))
+            if endpoint.data_capture is not None:
+                checks.append(("DestinationS3Uri", ("data_capture",), f"{DATA_CAPTURE_PREFIX}/{endpoint.name}"))
+            models = [(("variants", i, "model"), v.model) for i, v in enumerate(endpoint.variants)]
+            if endpoint.shadow is not None:
+                models.append((("shadow", "model"), endpoint.shadow.model))
+            for path, model in models:
+                key = model.artifact or model.prefix
+                if key is not None:
+                    checks.append(("ModelDataUrl", path, key + "/"))
+            for name, path, relative in checks:
+                if base + len(relative) > limits[name]:
+                    yield Finding(
+                        endpoint.path + path,
+                        f"{name} would be {base + len(relative)} characters (s3://<bucket>/<prefix>/{relative[:40]}...); "
+                        f"SageMaker accepts at most {limits[name]}",
+                        "shorten the bucket `prefix` or this path",
+                    )
+
+
+FORMAT_RULES = (VpcCidrValid(), VpcCidrPrivate(), BucketNameValid(), TagsValid(), ComposedUrisFit())
