@@ -84,11 +84,16 @@ HOSTILE = {
              "x" * 257, "ml-team@example.com"],
     "name": ["finetune-g5", "finetune--g5", "chat-ab", "chat", "ab-embed", "embed", "a", "a-" * 15 + "a"],
     "number": [math.inf, -math.inf, math.nan, 1e306, -1e306, 5e-324, 0, -1, 0.5, 1, 2, 100, 1000, 10**20],
+    # Lengths that fit a field but not what the stack composes from it (s3://<bucket>/<prefix>/<path>).
+    "path": ["p" * 512, "a/" * 200 + "b", "x" * 300, "data", "/", "a//b"],
+    "uri": ["a.example.com/" + "r" * 240 + ":1", "public.ecr.aws/x/y:1"],
 }
 FIELD_POOLS = {
     "type": INSTANCE_TYPES, "instance_type": INSTANCE_TYPES, "controller_type": INSTANCE_TYPES,
     "region": REGIONS, "vpc_cidr": HOSTILE["cidr"], "existing": HOSTILE["bucket"], "bucket": HOSTILE["bucket"],
     "owner": HOSTILE["text"], "description": HOSTILE["text"], "name": HOSTILE["name"],
+    **dict.fromkeys(["prefix", "output_path", "failure_path", "input_path", "artifact", "import_path"], HOSTILE["path"]),
+    "uri": HOSTILE["uri"],
 }
 
 
