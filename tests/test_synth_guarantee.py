@@ -6,8 +6,9 @@ replaces leaves with values drawn from the schema's vocabulary (its enums and ev
 outside), from AWS's own lists (instance types of every service, regions) and from
 pools of hostile text for the fields that reach AWS as written (CIDRs, bucket names,
 tags, names that collide once derived), and it deletes keys. Each example is a batch
-of mutated blueprints; every one that validation accepts is built in one CDK app the
-way stacks/app.py builds it (cdk.json's context, cdk-nag included) and synthesized.
+of mutated blueprints, validated together as `mlbp validate <folder>` does; every one
+that validation accepts is built in one CDK app the way stacks/app.py builds it (with
+the construct ids it gives) (cdk.json's context, cdk-nag included) and synthesized.
 Synthesis must succeed, and leave no error annotation (cdk-nag's findings, which
 make `cdk synth` fail), for every accepted blueprint.
 
@@ -261,8 +262,8 @@ def synthesize(cdk_context):
 
     def run(blueprints):
         app = cdk.App(context=cdk_context)
-        for index, blueprint in enumerate(blueprints):
-            add_blueprint_stack(app, blueprint, stack_id=f"Case{index}")
+        for blueprint in blueprints:
+            add_blueprint_stack(app, blueprint)  # the construct id app.py gives it, so collisions would show
         add_checks(app)
         assembly = app.synth()
         return [
@@ -281,10 +282,9 @@ def synthesize(cdk_context):
 )
 @given(st.lists(mutated_blueprint(), min_size=PROFILE["batch_size"], max_size=PROFILE["batch_size"]))
 def test_every_accepted_blueprint_synthesizes(synthesize, documents):
-    accepted = []
-    for index, document in enumerate(documents):
-        report = validate_documents([load_text(_text(document), f"case{index}.yaml")])
-        accepted += report.blueprints if not report.has_errors else []
+    # Validated together, as `mlbp validate <folder>` and app.py do: names must not collide across them.
+    report = validate_documents([load_text(_text(d), f"case{index}.yaml") for index, d in enumerate(documents)])
+    accepted = report.blueprints
     event(f"{len(accepted)} of {len(documents)} accepted")
     if accepted:
         assert synthesize(accepted) == []
