@@ -25,7 +25,11 @@ def formats() -> dict:
 
 
 def parse_vpc_cidr(text: str) -> tuple[ipaddress.IPv4Network | None, str]:
-    """The network, or None and why it is not one EC2 and ``ec2.Vpc`` accept."""
+    """The network, or None and why it is not one EC2 and ``ec2.Vpc`` accept.
+
+    Host bits must be zero: EC2 rounds ``10.0.0.1/16`` down to its canonical form (CreateVpc,
+    ``CidrBlock``), so the blueprint would not say what is deployed; :func:`network_of` names it.
+    """
     try:
         interface = ipaddress.IPv4Interface(text)
     except ValueError as error:
@@ -40,6 +44,14 @@ def parse_vpc_cidr(text: str) -> tuple[ipaddress.IPv4Network | None, str]:
         if network.overlaps(ipaddress.IPv4Network(reserved)):
             return None, f"{network} overlaps {reserved}, special-purpose space a VPC cannot use"
     return network, ""
+
+
+def network_of(text: str) -> ipaddress.IPv4Network | None:
+    """The block ``text`` lies in, host bits cleared; None if it is no address at all."""
+    try:
+        return ipaddress.IPv4Interface(text).network
+    except ValueError:
+        return None
 
 
 def is_private(network: ipaddress.IPv4Network) -> bool:

@@ -35,10 +35,11 @@ class VpcCidrValid(Rule):
             return
         network, problem = aws_formats.parse_vpc_cidr(cidr)
         if network is None:
-            fixed = problem.rsplit("the network is ", 1)
+            intended = aws_formats.network_of(cidr)
+            usable = intended is not None and aws_formats.parse_vpc_cidr(str(intended))[0] is not None
             yield Finding(
                 CIDR, problem,
-                f"write `vpc_cidr: {fixed[1]}`" if len(fixed) == 2 else "use a private block such as 10.0.0.0/16",
+                f"write `vpc_cidr: {intended}`" if usable else "use a private block such as 10.0.0.0/16",
             )
 
 
