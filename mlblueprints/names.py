@@ -11,15 +11,15 @@ Each derived name has a *scope*, the space in which it must be unique:
 * ``region <region>``: physical names unique per account and region (stack names,
   SageMaker endpoints and clusters, log groups); synth knows no account, so every
   blueprint is assumed to deploy into the same one;
-* ``global``: S3 bucket names.
+* ``global``: S3 bucket names (none is derived from names alone today: the HyperPod
+  lifecycle bucket carries its data stack's id).
 
-To add a derived name (for example a second stack per blueprint), add its function
+To add a derived name, add its function
 here, call it from the stack, and yield it from the matching ``_*_names`` below.
 """
 
 from __future__ import annotations
 
-import zlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Iterable
 
@@ -45,6 +45,19 @@ def stack_name(blueprint_name: str) -> str:
     return STACK_PREFIX + blueprint_name
 
 
+#: Each blueprint's data stack (network, key, buckets, file system) is its stack name plus this.
+DATA_SUFFIX = "-data"
+
+
+def data_stack_name(stack_name_: str) -> str:
+    return stack_name_ + DATA_SUFFIX
+
+
+def data_construct_id(compute_id: str) -> str:
+    """The data stack's construct id beside the compute stack's ``compute_id``."""
+    return compute_id + "Data"
+
+
 def node_name(blueprint_name: str) -> str:
     """The ``Name`` tag of a cluster's instances."""
     return f"{stack_name(blueprint_name)}-node"
@@ -66,18 +79,6 @@ def variant_construct_id(variant: str) -> str:
 
 def hyperpod_cluster_name(blueprint_name: str) -> str:
     return blueprint_name
-
-
-def region_tag(region: str) -> str:
-    """Four hex digits of the region: bucket names are global, and ``sagemaker-<name>-<account>`` plus the
-    full region name could pass the 63-character limit."""
-    return f"{zlib.crc32(region.encode()) & 0xFFFF:04x}"
-
-
-def lifecycle_bucket_parts(blueprint_name: str, region: str) -> list[str]:
-    """The HyperPod lifecycle bucket is ``-``.join(these + [account]); HyperPod's managed policy
-    reads only buckets named ``sagemaker-*``."""
-    return ["sagemaker", blueprint_name, region_tag(region)]
 
 
 @dataclass(frozen=True)
@@ -103,8 +104,11 @@ NAME = ("metadata", "name")
 
 def _every_blueprint(blueprint: Blueprint) -> Iterable[DerivedName]:
     name, region = blueprint.metadata.name, blueprint.spec.region
+    # Both stacks of a blueprint share one kind each, so `foo-data`'s compute stack collides with `foo`'s data stack.
     yield DerivedName("stack construct id", "app", construct_id(name), NAME, name)
+    yield DerivedName("stack construct id", "app", data_construct_id(construct_id(name)), NAME, name)
     yield DerivedName("stack name", f"region {region}", stack_name(name), NAME, name)
+    yield DerivedName("stack name", f"region {region}", data_stack_name(stack_name(name)), NAME, name)
 
 
 def _fleet(blueprint: Blueprint) -> Iterable[DerivedName]:
@@ -132,8 +136,6 @@ def _ultracluster(blueprint: Blueprint) -> Iterable[DerivedName]:
         yield DerivedName(
             "SageMaker HyperPod cluster name", f"region {spec.region}", hyperpod_cluster_name(name), NAME, name, True,
         )
-        bucket = "-".join(lifecycle_bucket_parts(name, spec.region) + ["<account>"])
-        yield DerivedName("HyperPod lifecycle bucket name", "global", bucket, NAME, name)
 
 
 #: kind -> what its stack names beyond what every stack names. A new kind registers here.

@@ -46,6 +46,8 @@ def bp107(*documents):
         # Issue 9: both are construct `FinetuneG5` in the app.
         pytest.param([training("finetune-g5"), training("finetune--g5")], [("1.yaml", "metadata.name")], id="construct-id"),
         pytest.param([training("llm-7b"), training("llm-7b")], [("1.yaml", "metadata.name")], id="same-name"),
+        # `foo`'s data stack is `mlbp-foo-data` (construct FooData): what `foo-data`'s compute stack would be.
+        pytest.param([training("foo"), training("foo-data")], [("1.yaml", "metadata.name")], id="data-stack"),
         pytest.param([training("llm-7b"), training("llm7b")], [("1.yaml", "metadata.name")], id="construct-id-without-hyphen"),
         # Issue 9: both are endpoint and log group `chat-ab-embed` in us-east-1.
         pytest.param([fleet("chat-ab", "embed"), fleet("chat", "ab-embed")], [("1.yaml", "spec.endpoints[0].name")],
@@ -70,4 +72,6 @@ def test_variants_that_become_one_construct():
 def test_every_kind_derives_its_physical_names():
     (blueprint,) = check(to_yaml(ultra(HYPERPOD))).blueprints
     kinds = {n.kind for n in derived_names(blueprint)}
-    assert {"stack construct id", "stack name", "SageMaker HyperPod cluster name", "HyperPod lifecycle bucket name"} <= kinds
+    assert {"stack construct id", "stack name", "SageMaker HyperPod cluster name"} <= kinds
+    values = {n.value for n in derived_names(blueprint)}
+    assert {"Unit", "UnitData", "mlbp-unit", "mlbp-unit-data"} <= values
