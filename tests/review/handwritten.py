@@ -1,0 +1,68 @@
+"""Small hand-written templates, as a user might write them: no CDK, no mlblueprints."""
+
+from __future__ import annotations
+
+
+def gid(name: str) -> dict:
+    return {"Fn::GetAtt": [name, "GroupId"]}
+
+
+def batch_mnp(*, ce_groups=None, subnets=None, restrict_default=False, ce_type="EC2", interfaces=True) -> dict:
+    """A VPC, a node group that admits itself, a launch template, a compute environment and an MNP job."""
+    resources = {
+        "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.0.0.0/16"}},
+        "Subnet": {"Type": "AWS::EC2::Subnet", "Properties": {"VpcId": {"Ref": "Vpc"}, "CidrBlock": "10.0.0.0/20"}},
+        "NodeGroup": {
+            "Type": "AWS::EC2::SecurityGroup",
+            "Properties": {"GroupDescription": "nodes", "VpcId": {"Ref": "Vpc"}},
+        },
+        "NodeGroupSelf": {
+            "Type": "AWS::EC2::SecurityGroupIngress",
+            "Properties": {"GroupId": gid("NodeGroup"), "SourceSecurityGroupId": gid("NodeGroup"), "IpProtocol": "-1"},
+        },
+        "Nodes": {
+            "Type": "AWS::EC2::LaunchTemplate",
+            "Properties": {
+                "LaunchTemplateData": {
+                    "NetworkInterfaces": [{"DeviceIndex": 0, "InterfaceType": "efa", "Groups": [gid("NodeGroup")]}]
+                }
+                if interfaces
+                else {"MetadataOptions": {"HttpTokens": "required"}}
+            },
+        },
+        "Compute": {
+            "Type": "AWS::Batch::ComputeEnvironment",
+            "Properties": {
+                "Type": "MANAGED",
+                "ComputeResources": {
+                    "Type": ce_type,
+                    "MaxvCpus": 192,
+                    "InstanceTypes": ["p4d.24xlarge"],
+                    "Subnets": subnets or [{"Ref": "Subnet"}],
+                    "InstanceRole": "arn:aws:iam::123456789012:instance-profile/ecs",
+                    "LaunchTemplate": {"LaunchTemplateId": {"Ref": "Nodes"}},
+                    **({"SecurityGroupIds": ce_groups} if ce_groups else {}),
+                },
+            },
+        },
+        "Train": {
+            "Type": "AWS::Batch::JobDefinition",
+            "Properties": {
+                "Type": "multinode",
+                "NodeProperties": {
+                    "NumNodes": 2,
+                    "MainNode": 0,
+                    "NodeRangeProperties": [{"TargetNodes": "0:", "Container": {"Image": "train:latest"}}],
+                },
+            },
+        },
+    }
+    if restrict_default:
+        resources["RestrictDefault"] = {
+            "Type": "Custom::VpcRestrictDefaultSG",
+            "Properties": {
+                "ServiceToken": "arn:aws:lambda:us-east-1:123456789012:function:restrict",
+                "DefaultSecurityGroupId": {"Fn::GetAtt": ["Vpc", "DefaultSecurityGroup"]},
+            },
+        }
+    return {"AWSTemplateFormatVersion": "2010-09-09", "Resources": resources}
