@@ -79,6 +79,19 @@ def review(found: list[Target], regions: list[str] | None = None, ignore: list[s
     return sorted(diagnostics)
 
 
+def pack_findings(template: dict, region: str = "us-east-1") -> list[tuple[str, list, str]]:
+    """``(rule id, path, message)`` of the pack's rules alone on a template dict, without cfn-lint's runner.
+
+    No metadata suppressions apply here; tests and tools that want only the pack use it.
+    """
+    from cfnlint.template import Template
+
+    from mlblueprints.review.rules import RULES
+
+    cfn = Template("template.json", template, [region])
+    return [(rule.id, list(m.path), m.message) for rule in RULES for m in rule().match(cfn)]
+
+
 def _diagnostic(match) -> Diagnostic:
     level = Level.ERROR if match.rule.severity == "error" else Level.WARNING
     message, _, hint = match.message.partition(FIX)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+SCALABLE_TARGET = "AWS::ApplicationAutoScaling::ScalableTarget"
+
 
 def gid(name: str) -> dict:
     return {"Fn::GetAtt": [name, "GroupId"]}
@@ -66,3 +68,29 @@ def batch_mnp(*, ce_groups=None, subnets=None, restrict_default=False, ce_type="
             },
         }
     return {"AWSTemplateFormatVersion": "2010-09-09", "Resources": resources}
+
+
+def autoscaled_endpoint(resource_id) -> dict:
+    """Endpoint "chat" with variant blue on ml.g5.xlarge, and a scalable target at ``resource_id``."""
+    return {
+        "Resources": {
+            "Config": {
+                "Type": "AWS::SageMaker::EndpointConfig",
+                "Properties": {"ProductionVariants": [{"VariantName": "blue", "InstanceType": "ml.g5.xlarge", "ModelName": "m", "InitialInstanceCount": 1}]},
+            },
+            "Endpoint": {
+                "Type": "AWS::SageMaker::Endpoint",
+                "Properties": {"EndpointName": "chat", "EndpointConfigName": {"Fn::GetAtt": ["Config", "EndpointConfigName"]}},
+            },
+            "Target": {
+                "Type": SCALABLE_TARGET,
+                "Properties": {
+                    "ServiceNamespace": "sagemaker",
+                    "ScalableDimension": "sagemaker:variant:DesiredInstanceCount",
+                    "ResourceId": resource_id,
+                    "MinCapacity": 1,
+                    "MaxCapacity": 4,
+                },
+            },
+        }
+    }

@@ -14,7 +14,7 @@ def _matches(patterns, action: str) -> bool:
     return any(isinstance(p, str) and fnmatchcase(action.lower(), p.lower()) for p in as_list(patterns))
 
 
-def _granted(statement: dict) -> list[str]:
+def granted_eni_actions(statement: dict) -> list[str]:
     if "Action" in statement:
         return [a for a in ENI_ACTIONS if _matches(statement["Action"], a)]
     if "NotAction" in statement:
@@ -22,7 +22,7 @@ def _granted(statement: dict) -> list[str]:
     return []
 
 
-def _documents(name: str, resource: dict):
+def policy_documents(name: str, resource: dict):
     """``(path, policy document)`` of each identity policy of an IAM resource."""
     props = properties(resource)
     base = ["Resources", name, "Properties"]
@@ -51,13 +51,13 @@ class EniPermissionsUnconditioned(CloudFormationLintRule):
 
     def match(self, cfn):
         for name, resource in of_type(cfn.template, *IAM_TYPES):
-            for path, document in _documents(name, resource):
+            for path, document in policy_documents(name, resource):
                 if not isinstance(document, dict):
                     continue
                 for index, statement in enumerate(as_list(document.get("Statement"))):
                     if not isinstance(statement, dict) or statement.get("Effect") != "Allow" or "Condition" in statement:
                         continue
-                    granted = _granted(statement)
+                    granted = granted_eni_actions(statement)
                     if granted and "*" in as_list(statement.get("Resource")):
                         yield RuleMatch(
                             [*path, "Statement", index, "Resource"],
