@@ -16,6 +16,7 @@ from aws_cdk.assertions import Annotations, Match
 from cfnlint.api import lint
 
 from mlblueprints.pipeline import find_blueprint_files, validate_paths
+from mlblueprints.review.run import review_template
 from scripts.lock_stateful_ids import LOCK, retained
 
 pytestmark = pytest.mark.cdk
@@ -45,6 +46,17 @@ def test_cfn_lint_finds_no_errors(example):
     matches = lint(json.dumps(template), regions=[blueprint.spec.region])
     errors = [f"{m.rule.id} line {m.linenumber}: {m.message}" for m in matches if m.rule.id.startswith("E")]
     assert errors == []
+
+
+@pytest.mark.xfail(
+    strict=False,
+    reason="issue 10: the examples still have the deploy hazards the review pack finds; the life-cycle work removes them",
+)
+def test_review_pack_finds_nothing(example):
+    """Errors and warnings of the pack (docs/review.md); a warning a stack handles is acknowledged in its metadata."""
+    blueprint, _, _, template = example
+    found = [d.format_text() for d in review_template(template, blueprint.spec.region) if d.code[1:3] == "95"]
+    assert found == []
 
 
 def test_no_unsuppressed_cdk_nag_errors(example):

@@ -79,17 +79,17 @@ def review(found: list[Target], regions: list[str] | None = None, ignore: list[s
     return sorted(diagnostics)
 
 
-def pack_findings(template: dict, region: str = "us-east-1") -> list[tuple[str, list, str]]:
-    """``(rule id, path, message)`` of the pack's rules alone on a template dict, without cfn-lint's runner.
+def review_template(template: dict, region: str | None = None) -> list[Diagnostic]:
+    """cfn-lint's rules and the pack on a template held in memory (metadata suppressions apply)."""
+    from cfnlint.config import ConfigMixIn
+    from cfnlint.decode.decode import decode_str
+    from cfnlint.runner import Runner
 
-    No metadata suppressions apply here; tests and tools that want only the pack use it.
-    """
-    from cfnlint.template import Template
-
-    from mlblueprints.review.rules import RULES
-
-    cfn = Template("template.json", template, [region])
-    return [(rule.id, list(m.path), m.message) for rule in RULES for m in rule().match(cfn)]
+    decoded, errors = decode_str(json.dumps(template))
+    if errors:
+        return sorted(_diagnostic(m) for m in errors)
+    arguments = ["--append-rules", RULES_MODULE, *(["--regions", region] if region else [])]
+    return sorted(_diagnostic(m) for m in Runner(ConfigMixIn(arguments)).validate_template(decoded))
 
 
 def _diagnostic(match) -> Diagnostic:
