@@ -23,6 +23,7 @@ class BatchSecurityGroupsExclusive(CloudFormationLintRule):
     )
     description = f"AWS Batch refuses ComputeResources.SecurityGroupIds together with a launch template that has NetworkInterfaces. Prevents: {prevents}"
     source_url = "https://github.com/aws/aws-cdk/issues/21577"
+    fix = "Put the groups on the launch template's interfaces only; drop ComputeResources.SecurityGroupIds."
     tags = ["resources", "batch", "mlblueprints"]
 
     def match(self, cfn):
@@ -52,6 +53,7 @@ class LaunchTemplateGroupsOnInterfaces(CloudFormationLintRule):
         "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/"
         "aws-properties-ec2-launchtemplate-launchtemplatedata.html"
     )
+    fix = "Move the groups into each network interface's Groups."
     tags = ["resources", "ec2", "mlblueprints"]
 
     def match(self, cfn):
@@ -81,6 +83,7 @@ class MultiNodeTaskReachability(CloudFormationLintRule):
         f"(launch template groups do not apply). Prevents: {prevents}"
     )
     source_url = "https://docs.aws.amazon.com/batch/latest/userguide/mnp-ce.html"
+    fix = "Give the containers' groups an all-traffic rule from and to themselves; with EFA interfaces in the launch template that is the VPC's default group (keep or re-add its self rules)."
     tags = ["resources", "batch", "network", "mlblueprints"]
 
     def match(self, cfn):
@@ -126,6 +129,7 @@ class MultiNodeDefaultGroupUnknown(CloudFormationLintRule):
         f"containers on that VPC's default security group, whose rules the template cannot show. Prevents: {prevents}"
     )
     source_url = MultiNodeTaskReachability.source_url
+    fix = "Check that the existing VPC's default group allows all traffic from and to itself, then acknowledge the warning in the compute environment's cfn-lint metadata."
     tags = ["resources", "batch", "network", "mlblueprints"]
 
     def match(self, cfn):
@@ -154,6 +158,7 @@ class MultiNodeOnSpot(CloudFormationLintRule):
         f"Fargate. Prevents: {prevents}"
     )
     source_url = "https://docs.aws.amazon.com/batch/latest/userguide/mnp-ce.html"
+    fix = 'Add an on-demand (EC2) compute environment, or a capacity reservation, for multi-node jobs.'
     tags = ["resources", "batch", "mlblueprints"]
 
     def match(self, cfn):

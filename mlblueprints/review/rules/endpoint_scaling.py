@@ -24,6 +24,7 @@ class AutoscaledVariantUpdateHazard(CloudFormationLintRule):
         f"handles it. Prevents: {prevents}"
     )
     source_url = UPDATE_GUIDE
+    fix = 'Deregister the target around such a change (or replace the endpoint under a new name); acknowledge in metadata where tooling handles it.'
     tags = ["resources", "sagemaker", "applicationautoscaling", "mlblueprints"]
 
     def match(self, cfn):
@@ -52,6 +53,7 @@ class AutoscaledVariantCountReset(CloudFormationLintRule):
         f"true. Prevents: {prevents}"
     )
     source_url = "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_UpdateEndpoint.html"
+    fix = 'Set RetainAllVariantProperties: true, or acknowledge the reset in metadata.'
     tags = ["resources", "sagemaker", "applicationautoscaling", "mlblueprints"]
 
     def match(self, cfn):

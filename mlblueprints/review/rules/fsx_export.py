@@ -35,6 +35,7 @@ class DraExportsDeletionsToForeignBucket(CloudFormationLintRule):
         f"deleted on the file system. Prevents: {prevents}"
     )
     source_url = "https://docs.aws.amazon.com/fsx/latest/LustreGuide/autoexport-data-repo-dra.html"
+    fix = 'Drop DELETED from AutoExportPolicy.Events (import only) unless the bucket is yours to delete from.'
     tags = ["resources", "fsx", "s3", "mlblueprints"]
 
     def match(self, cfn):

@@ -47,6 +47,7 @@ class EniPermissionsUnconditioned(CloudFormationLintRule):
         f"account-wide. Prevents: {prevents}"
     )
     source_url = "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html"
+    fix = "Add a Condition on ec2:Vpc or ec2:Subnet, or name the VPC's and subnets' ARNs as Resource."
     tags = ["resources", "iam", "mlblueprints"]
 
     def match(self, cfn):

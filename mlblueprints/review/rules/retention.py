@@ -51,6 +51,7 @@ class RetainedUsesDeletedNetworkOrKey(CloudFormationLintRule):
     )
     description = f"A resource kept on stack delete outlives the network and keys it uses. Prevents: {prevents}"
     source_url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html"
+    fix = 'Retain what the kept resource uses, or put the long-lived resources in a stack of their own.'
     tags = ["resources", "deletionpolicy", "mlblueprints"]
 
     def match(self, cfn):
@@ -70,6 +71,7 @@ class RetainedReferencesDeleted(CloudFormationLintRule):
     prevents = "no AWS error: after a stack delete the kept resource points at something that no longer exists"
     description = f"A resource kept on stack delete names another resource that the delete removes. Prevents: {prevents}"
     source_url = RetainedUsesDeletedNetworkOrKey.source_url
+    fix = 'Retain the referenced resource too, or stop referring to it from a kept one.'
     tags = ["resources", "deletionpolicy", "mlblueprints"]
 
     def match(self, cfn):
@@ -91,6 +93,7 @@ class RetainedFixedName(CloudFormationLintRule):
         f"collides with it. Its names are the type's writable primaryIdentifier properties. Prevents: {prevents}"
     )
     source_url = "https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-test-contract.html"
+    fix = 'Let CloudFormation generate the name, or do not retain the resource.'
     tags = ["resources", "deletionpolicy", "mlblueprints"]
 
     def match(self, cfn):
