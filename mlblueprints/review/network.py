@@ -57,8 +57,12 @@ class _Rule:
     cidr: Any
 
 
-def peers_reach_each_other(keys: list[str], template: dict) -> bool:
-    """True when interfaces that all carry the groups ``keys`` can send each other all traffic."""
+def peers_reach_each_other(keys: list[str], template: dict, *, self_only: bool = False) -> bool:
+    """True when interfaces that all carry the groups ``keys`` can send each other all traffic.
+
+    With ``self_only``, only rules that name a group of the set count, not address
+    ranges: EFA's SRD traffic is allowed by group rules alone (EC2 User Guide, EFA).
+    """
     group_set = set(keys)
     ingress, egress, default_egress = [], [], False
     for key in keys:
@@ -68,9 +72,9 @@ def peers_reach_each_other(keys: list[str], template: dict) -> bool:
         default_egress = default_egress or allows_all_out
 
     def all_traffic(rule: _Rule) -> bool:
-        return rule.protocol in ALL_PROTOCOLS and (rule.peer in group_set or rule.cidr in ANYWHERE)
+        return rule.protocol in ALL_PROTOCOLS and (rule.peer in group_set or (not self_only and rule.cidr in ANYWHERE))
 
-    return any(map(all_traffic, ingress)) and (default_egress or any(map(all_traffic, egress)))
+    return any(map(all_traffic, ingress)) and ((default_egress and not self_only) or any(map(all_traffic, egress)))
 
 
 def _rules(key: str, template: dict) -> tuple[list[_Rule], list[_Rule], bool]:

@@ -10,7 +10,7 @@ def gid(name: str) -> dict:
 
 
 def batch_mnp(*, ce_groups=None, subnets=None, restrict_default=False, ce_type="EC2", interfaces=True) -> dict:
-    """A VPC, a node group that admits itself, a launch template, a compute environment and an MNP job."""
+    """A VPC, a node group open to itself both ways, a launch template, a compute environment and an MNP job."""
     resources = {
         "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.0.0.0/16"}},
         "Subnet": {"Type": "AWS::EC2::Subnet", "Properties": {"VpcId": {"Ref": "Vpc"}, "CidrBlock": "10.0.0.0/20"}},
@@ -21,6 +21,10 @@ def batch_mnp(*, ce_groups=None, subnets=None, restrict_default=False, ce_type="
         "NodeGroupSelf": {
             "Type": "AWS::EC2::SecurityGroupIngress",
             "Properties": {"GroupId": gid("NodeGroup"), "SourceSecurityGroupId": gid("NodeGroup"), "IpProtocol": "-1"},
+        },
+        "NodeGroupSelfOut": {
+            "Type": "AWS::EC2::SecurityGroupEgress",
+            "Properties": {"GroupId": gid("NodeGroup"), "DestinationSecurityGroupId": gid("NodeGroup"), "IpProtocol": "-1"},
         },
         "Nodes": {
             "Type": "AWS::EC2::LaunchTemplate",

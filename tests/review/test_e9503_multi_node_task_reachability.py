@@ -77,6 +77,7 @@ def test_rules_added_to_the_restricted_default_group_count():
 
 def test_inline_egress_that_excludes_peers_blocks_them():
     template = batch_mnp(ce_groups=[gid("NodeGroup")])
+    del template["Resources"]["NodeGroupSelfOut"]
     template["Resources"]["NodeGroup"]["Properties"]["SecurityGroupEgress"] = [
         {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "CidrIp": "0.0.0.0/0"}
     ]

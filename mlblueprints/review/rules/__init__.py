@@ -15,9 +15,11 @@ from mlblueprints.review.rules.batch_network import (
     MultiNodeOnSpot,
     MultiNodeTaskReachability,
 )
+from mlblueprints.review.rules.efa_groups import EfaGroupsNotSelfReferencing
 from mlblueprints.review.rules.endpoint_scaling import AutoscaledVariantCountReset, AutoscaledVariantUpdateHazard
 from mlblueprints.review.rules.fsx_export import DraExportsDeletionsToForeignBucket
 from mlblueprints.review.rules.iam_eni import EniPermissionsUnconditioned
+from mlblueprints.review.rules.placement import ClusterPlacementGroupSpansZones
 from mlblueprints.review.rules.retention import (
     RetainedFixedName,
     RetainedReferencesDeleted,
@@ -30,6 +32,8 @@ RULES = (
     MultiNodeTaskReachability,
     MultiNodeDefaultGroupUnknown,
     MultiNodeOnSpot,
+    ClusterPlacementGroupSpansZones,
+    EfaGroupsNotSelfReferencing,
     RetainedUsesDeletedNetworkOrKey,
     RetainedReferencesDeleted,
     RetainedFixedName,
