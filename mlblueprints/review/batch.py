@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from mlblueprints.review.template import literal_text, of_type, properties, resources, target
+from mlblueprints.review.template import literal_text, of_type, properties, target
 
 COMPUTE_ENVIRONMENT = "AWS::Batch::ComputeEnvironment"
 JOB_DEFINITION = "AWS::Batch::JobDefinition"
@@ -55,7 +55,3 @@ def launch_template(compute: dict, template: dict) -> tuple[str, dict] | None:
 def launch_template_data(resource: dict) -> dict:
     data = properties(resource).get("LaunchTemplateData")
     return data if isinstance(data, dict) else {}
-
-
-def has(template: dict, name: str) -> bool:
-    return name in resources(template)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Iterator, NamedTuple
+import re
+from typing import Any, Iterator, NamedTuple
 
 from mlblueprints.review.template import get_att, literal_text, of_type, properties, references, resources, target
 
 VARIANT_DIMENSION = "sagemaker:variant:DesiredInstanceCount"
+#: A variant's ResourceId (Application Auto Scaling API, RegisterScalableTarget).
+RESOURCE_ID = re.compile(r"endpoint/(?P<endpoint>[^/]+)/variant/(?P<variant>[^/]+)")
 
 
 class ScaledVariant(NamedTuple):
@@ -20,25 +23,38 @@ def scaled_variants(template: dict) -> Iterator[ScaledVariant]:
     endpoints = dict(of_type(template, "AWS::SageMaker::Endpoint"))
     for name, resource in of_type(template, "AWS::ApplicationAutoScaling::ScalableTarget"):
         props = properties(resource)
-        if props.get("ScalableDimension") != VARIANT_DIMENSION:
-            continue
-        resource_id = props.get("ResourceId")
-        text = literal_text(resource_id)
-        endpoint = next((n for _, n in references(resource_id) if n in endpoints), None)
-        if text is not None:
-            parts = text.split("/")
-            if len(parts) == 4 and parts[0] == "endpoint" and parts[2] == "variant":
-                endpoint = endpoint or next(
-                    (n for n, e in endpoints.items() if literal_text(properties(e).get("EndpointName")) == parts[1]),
-                    None,
-                )
-                if endpoint:
-                    yield ScaledVariant(name, endpoint, parts[3])
-                continue
-        if endpoint and isinstance(resource_id, dict) and "Fn::Join" in resource_id:
-            tail = literal_text(resource_id["Fn::Join"][1][-1]) if isinstance(resource_id["Fn::Join"][1], list) else None
-            if tail and "/variant/" in tail:
-                yield ScaledVariant(name, endpoint, tail.rsplit("/variant/", 1)[1])
+        if props.get("ScalableDimension") == VARIANT_DIMENSION:
+            found = _variant_of(props.get("ResourceId"), endpoints)
+            if found:
+                yield ScaledVariant(name, *found)
+
+
+def _variant_of(resource_id: Any, endpoints: dict[str, dict]) -> tuple[str, str] | None:
+    """(endpoint logical id, variant name) that a ResourceId names, when the endpoint is in the template.
+
+    The ResourceId is a literal (matched to a literal EndpointName), or a Join or
+    Sub that refers to the endpoint and ends in ``/variant/<name>``.
+    """
+    text = literal_text(resource_id)
+    if text is not None:
+        match = RESOURCE_ID.fullmatch(text)
+        if not match:
+            return None
+        endpoint = next(
+            (n for n, e in endpoints.items() if literal_text(properties(e).get("EndpointName")) == match["endpoint"]), None
+        )
+        return (endpoint, match["variant"]) if endpoint else None
+    endpoint = next((n for _, n in references(resource_id) if n in endpoints), None)
+    tail = None
+    if isinstance(resource_id, dict) and isinstance(resource_id.get("Fn::Join"), list):
+        parts = resource_id["Fn::Join"][1] if len(resource_id["Fn::Join"]) == 2 else None
+        tail = literal_text(parts[-1]) if isinstance(parts, list) and parts else None
+    elif isinstance(resource_id, dict) and isinstance(resource_id.get("Fn::Sub"), str):
+        tail = resource_id["Fn::Sub"]
+    if endpoint and tail and "/variant/" in tail:
+        variant = tail.rsplit("/variant/", 1)[1]
+        return (endpoint, variant) if variant and "${" not in variant else None
+    return None
 
 
 def variant_config(template: dict, endpoint: str, variant: str) -> dict | None:

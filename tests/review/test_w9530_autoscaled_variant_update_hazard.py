@@ -34,7 +34,9 @@ TARGET = [["Resources", "Target", "Properties", "ResourceId"]]
             TARGET,
             id="join-with-endpoint",
         ),
+        pytest.param(autoscaled_endpoint({"Fn::Sub": "endpoint/${Endpoint.EndpointName}/variant/blue"}), TARGET, id="sub"),
         pytest.param(autoscaled_endpoint("endpoint/other/variant/blue"), [], id="endpoint-of-another-stack"),
+        pytest.param(autoscaled_endpoint("table/orders"), [], id="not-a-variant"),
     ],
 )
 def test_handwritten(template, expected):
