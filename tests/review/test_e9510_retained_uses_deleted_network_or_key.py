@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mlblueprints.review.rules import RetainedUsesDeletedNetworkOrKey as Rule
-from mlblueprints.review.template import is_retained, properties, references
+from mlblueprints.review.template import is_retained, properties, references, target
 from tests.review.lint import paths, resources_of
 
 
@@ -30,7 +30,7 @@ def test_fires_when_the_file_systems_group_is_deleted_in_a_real_template(real_te
     _retain_what_retained_resources_use(template)
     assert paths(Rule, template) == []
 
-    group = file_system["Properties"]["SecurityGroupIds"][0]["Fn::GetAtt"][0]
+    group = target(file_system["Properties"]["SecurityGroupIds"][0])
     del template["Resources"][group]["DeletionPolicy"]
     assert paths(Rule, template) == [["Resources", name, "Properties", "SecurityGroupIds", 0]]
 

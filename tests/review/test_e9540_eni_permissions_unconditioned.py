@@ -6,7 +6,7 @@ import pytest
 
 from mlblueprints.review.rules import EniPermissionsUnconditioned as Rule
 from mlblueprints.review.rules.iam_eni import ENI_ACTIONS, policy_documents, granted_eni_actions
-from tests.review.lint import paths, resources_of
+from tests.review.lint import paths
 
 SCOPED = {"ArnEquals": {"ec2:Vpc": "arn:aws:ec2:us-east-1:123456789012:vpc/vpc-0123456789abcdef0"}}
 
@@ -23,16 +23,17 @@ def _scope_every_eni_statement(template: dict) -> None:
 
 @pytest.mark.cdk
 def test_fires_on_an_unconditioned_statement_in_a_real_template(real_template):
-    template = real_template("AWS::SageMaker::Cluster", "AWS::IAM::Policy")
+    template = real_template("AWS::SageMaker::Cluster")
     _scope_every_eni_statement(template)
     assert paths(Rule, template) == []
 
-    name, policy = next(iter(resources_of(template, "AWS::IAM::Policy").items()))
-    statements = policy["Properties"]["PolicyDocument"]["Statement"]
-    statements.append({"Effect": "Allow", "Action": list(ENI_ACTIONS), "Resource": "*"})
-    assert paths(Rule, template) == [
-        ["Resources", name, "Properties", "PolicyDocument", "Statement", len(statements) - 1, "Resource"]
-    ]
+    role = next(name for name, r in template["Resources"].items() if r["Type"] == "AWS::IAM::Role")
+    statement = {"Effect": "Allow", "Action": list(ENI_ACTIONS), "Resource": "*"}
+    template["Resources"]["InjectedEniPolicy"] = {
+        "Type": "AWS::IAM::Policy",
+        "Properties": {"PolicyName": "eni", "Roles": [{"Ref": role}], "PolicyDocument": {"Statement": [statement]}},
+    }
+    assert paths(Rule, template) == [["Resources", "InjectedEniPolicy", "Properties", "PolicyDocument", "Statement", 0, "Resource"]]
 
 
 def _role(statement: dict) -> dict:
