@@ -112,3 +112,29 @@ def literal_text(value: Any) -> str | None:
             if all(part is not None for part in parts) and isinstance(argument[0], str):
                 return argument[0].join(parts)
     return None
+
+
+def text_form(value: Any) -> str | None:
+    """``value`` as text with ``${Name}`` for each Ref and ``${Name.Attribute}`` for each GetAtt, else None.
+
+    Joins and Subs of those are rendered too, so that an ARN the CDK writes as
+    ``{"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":s3:::data/*"]]}``
+    reads ``arn:${AWS::Partition}:s3:::data/*``.
+    """
+    if isinstance(value, str):
+        return value
+    if not isinstance(value, dict) or len(value) != 1:
+        return None
+    (key, argument), = value.items()
+    if key == "Ref" and isinstance(argument, str):
+        return "${" + argument + "}"
+    if key == "Fn::GetAtt":
+        pair = get_att(value)
+        return "${" + ".".join(pair) + "}" if pair else None
+    if key == "Fn::Sub" and isinstance(argument, str):
+        return argument
+    if key == "Fn::Join" and isinstance(argument, list) and len(argument) == 2 and isinstance(argument[1], list):
+        parts = [text_form(part) for part in argument[1]]
+        if isinstance(argument[0], str) and all(part is not None for part in parts):
+            return argument[0].join(parts)
+    return None

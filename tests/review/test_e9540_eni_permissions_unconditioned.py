@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from mlblueprints.review.rules import EniPermissionsUnconditioned as Rule
-from mlblueprints.review.rules.iam_eni import ENI_ACTIONS, policy_documents, granted_eni_actions
+from mlblueprints.review.iam import grants, policy_documents
+from mlblueprints.review.rules.iam_eni import ENI_ACTIONS
 from tests.review.lint import paths
 
 SCOPED = {"ArnEquals": {"ec2:Vpc": "arn:aws:ec2:us-east-1:123456789012:vpc/vpc-0123456789abcdef0"}}
@@ -17,7 +18,7 @@ def _scope_every_eni_statement(template: dict) -> None:
         if resource["Type"].startswith("AWS::IAM::"):
             for _, document in policy_documents(name, resource):
                 for statement in (document or {}).get("Statement", []):
-                    if statement.get("Effect") == "Allow" and granted_eni_actions(statement):
+                    if statement.get("Effect") == "Allow" and any(grants(statement, a) for a in ENI_ACTIONS):
                         statement.setdefault("Condition", SCOPED)
 
 

@@ -17,7 +17,7 @@ from mlblueprints.review.rules.batch_network import (
 )
 from mlblueprints.review.rules.efa_groups import EfaGroupsNotSelfReferencing
 from mlblueprints.review.rules.endpoint_scaling import AutoscaledVariantCountReset, AutoscaledVariantUpdateHazard
-from mlblueprints.review.rules.fsx_export import DraExportsDeletionsToForeignBucket
+from mlblueprints.review.rules.fsx_export import DraExportsDeletionsToForeignBucket, ForeignRepositoryDeleteGranted
 from mlblueprints.review.rules.iam_eni import EniPermissionsUnconditioned
 from mlblueprints.review.rules.placement import ClusterPlacementGroupSpansZones
 from mlblueprints.review.rules.retention import (
@@ -38,6 +38,7 @@ RULES = (
     RetainedReferencesDeleted,
     RetainedFixedName,
     DraExportsDeletionsToForeignBucket,
+    ForeignRepositoryDeleteGranted,
     AutoscaledVariantUpdateHazard,
     AutoscaledVariantCountReset,
     EniPermissionsUnconditioned,

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from fnmatch import fnmatchcase
+
 from cfnlint.rules import CloudFormationLintRule, RuleMatch
 
-from mlblueprints.review.template import as_list, literal_text, of_type, properties, references, resources
+from mlblueprints.review.iam import allow_statements, grants
+from mlblueprints.review.template import as_list, literal_text, of_type, properties, references, resources, text_form
 
 
 def _bucket_of(path_value, template: dict) -> tuple[bool, str]:
@@ -21,6 +24,18 @@ def _bucket_of(path_value, template: dict) -> tuple[bool, str]:
         if literal_text(properties(resource).get("BucketName")) == bucket:
             return True, bucket
     return False, bucket
+
+
+def _foreign_repositories(template: dict) -> dict[str, str]:
+    """``{association logical id: bucket}`` for associations whose bucket the template does not create."""
+    found = {}
+    for name, resource in of_type(template, "AWS::FSx::DataRepositoryAssociation"):
+        path = properties(resource).get("DataRepositoryPath")
+        owned, bucket = _bucket_of(path, template)
+        text = literal_text(path)
+        if not owned and text is not None:
+            found[name] = text.removeprefix("s3://")
+    return found
 
 
 class DraExportsDeletionsToForeignBucket(CloudFormationLintRule):
@@ -55,3 +70,39 @@ class DraExportsDeletionsToForeignBucket(CloudFormationLintRule):
                     "AutoExportPolicy.Events (or drop the export policy for import only) unless deleting "
                     "there is intended.",
                 )
+
+
+class ForeignRepositoryDeleteGranted(CloudFormationLintRule):
+    id = "W9521"
+    shortdesc = "s3:DeleteObject granted on the bucket of an FSx data repository the stack does not own"
+    prevents = "no AWS error: any process holding the role can delete objects in the linked bucket, a shared data lake"
+    description = (
+        "A file system linked to someone else's bucket is read there; the nodes need s3:GetObject and "
+        f"s3:ListBucket, not s3:DeleteObject. Prevents: {prevents}"
+    )
+    fix = "Grant read (and, if exporting, write) on the prefix without s3:DeleteObject, unless deleting there is intended."
+    source_url = "https://docs.aws.amazon.com/fsx/latest/LustreGuide/create-dra-linked-data-repo.html"
+    tags = ["resources", "fsx", "s3", "iam", "mlblueprints"]
+
+    def match(self, cfn):
+        repositories = _foreign_repositories(cfn.template)
+        if not repositories:
+            return
+        for path, statement in allow_statements(cfn.template):
+            if not grants(statement, "s3:DeleteObject"):
+                continue
+            for index, resource in enumerate(as_list(statement.get("Resource"))):
+                pattern = text_form(resource)
+                if pattern is None:
+                    continue
+                pattern = pattern.replace("${AWS::Partition}", "aws")
+                for association, location in repositories.items():
+                    if fnmatchcase(f"arn:aws:s3:::{location}probe", pattern):
+                        yield RuleMatch(
+                            [*path, "Resource", index] if isinstance(statement.get("Resource"), list) else [*path, "Resource"],
+                            f"{path[1]} grants s3:DeleteObject on s3://{location}, the data repository of "
+                            f"{association}, which this stack does not own. Fix: drop s3:DeleteObject for that "
+                            "bucket (read, or read and write, is what the nodes need), unless deleting there is "
+                            "intended.",
+                        )
+                        break
