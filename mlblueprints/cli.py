@@ -58,7 +58,7 @@ def _parser() -> argparse.ArgumentParser:
         description="cfn-lint's rules plus the review pack (E95xx/W95xx, docs/review.md) on each template; a "
         "cdk.out folder is linted stack by stack for the stack's own region. Exit 1 on any error.",
     )
-    review.add_argument("paths", nargs="+", metavar="PATH", help="template files or cloud assembly folders (cdk.out)")
+    review.add_argument("paths", nargs="*", metavar="PATH", help="template files or cloud assembly folders (cdk.out)")
     review.add_argument("--format", choices=("text", "json", "github"), default="text")
     review.add_argument("--regions", nargs="+", metavar="REGION", help="lint for these regions instead of each stack's own")
     review.add_argument("--ignore-checks", nargs="+", default=[], metavar="ID", help="rule ids (or prefixes) to skip, as cfn-lint's")
@@ -217,6 +217,8 @@ def _review(args) -> int:
 
     if args.rules_path:
         return _print(str(RULES_DIR))
+    if not args.paths:
+        raise UsageError("review: give a template file or a cloud assembly folder (cdk.out)")
     try:
         found = targets(args.paths)
     except ReviewUsageError as error:

@@ -65,6 +65,11 @@ def test_cfn_lint_runs_the_pack_both_ways(tmp_path, append):
     assert "E9501" in ids
 
 
+def test_mlbp_review_prints_the_folder_for_append_rules(capsys):
+    assert main(["review", "--rules-path"]) == 0
+    assert capsys.readouterr().out.strip() == str(RULES_DIR)
+
+
 def test_python_m_prints_the_folder_for_append_rules():
     result = subprocess.run([sys.executable, "-m", "mlblueprints.review", "--path"], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == str(RULES_DIR)
@@ -115,8 +120,8 @@ def test_mlbp_review_passes_a_clean_template(tmp_path):
     assert main(["review", str(template)]) == 0
 
 
-@pytest.mark.parametrize("path", ["missing.json", "."], ids=["missing", "folder-without-manifest"])
-def test_mlbp_review_usage_errors(path, capsys, tmp_path, monkeypatch):
+@pytest.mark.parametrize("paths", [["missing.json"], ["."], []], ids=["missing", "folder-without-manifest", "none"])
+def test_mlbp_review_usage_errors(paths, capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    assert main(["review", path]) == 2
+    assert main(["review", *paths]) == 2
     assert "mlbp: error:" in capsys.readouterr().err
