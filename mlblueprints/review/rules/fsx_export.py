@@ -27,7 +27,7 @@ def _bucket_of(path_value, template: dict) -> tuple[bool, str]:
 
 
 def _foreign_repositories(template: dict) -> dict[str, str]:
-    """``{association logical id: bucket}`` for associations whose bucket the template does not create."""
+    """``{association logical id: bucket/prefix}`` for associations whose bucket the template does not create."""
     found = {}
     for name, resource in of_type(template, "AWS::FSx::DataRepositoryAssociation"):
         path = properties(resource).get("DataRepositoryPath")

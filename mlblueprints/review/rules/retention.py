@@ -87,7 +87,10 @@ class RetainedReferencesDeleted(CloudFormationLintRule):
 class RetainedFixedName(CloudFormationLintRule):
     id = "E9512"
     shortdesc = "Retained resource with a fixed name blocks creating the stack again"
-    prevents = "CREATE_FAILED: Resource of type '<type>' with identifier '<name>' already exists."
+    prevents = (
+        "CREATE_FAILED: Resource of type '<type>' with identifier '<name>' already exists. "
+        "(for a bucket: <name> already exists)"
+    )
     description = (
         "A kept resource still holds its name after a stack delete, so the next create of the same template "
         f"collides with it. Its names are the type's writable primaryIdentifier properties. Prevents: {prevents}"
