@@ -16,8 +16,9 @@ from mlblueprints.pipeline import validate_paths
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "blueprints"
 #: Batch MNP with EFA, FSx and an external data bucket; autoscaled endpoints and
-#: their log group; HyperPod with its execution role and lifecycle bucket.
-MUTATED_EXAMPLES = ("ultra-p4d-batch.yaml", "chat-ab-g5.yaml", "ultra-hyperpod-p5.yaml")
+#: their log group; HyperPod with its execution role and lifecycle bucket; a Spot
+#: Auto Scaling group.
+MUTATED_EXAMPLES = ("ultra-p4d-batch.yaml", "chat-ab-g5.yaml", "ultra-hyperpod-p5.yaml", "spot-g6.yaml")
 
 
 @pytest.fixture(scope="session")

@@ -25,6 +25,7 @@ from mlblueprints.review.rules.retention import (
     RetainedReferencesDeleted,
     RetainedUsesDeletedNetworkOrKey,
 )
+from mlblueprints.review.rules.spot_groups import SpotGroupWithoutCapacityRebalance
 
 RULES = (
     BatchSecurityGroupsExclusive,
@@ -42,4 +43,5 @@ RULES = (
     AutoscaledVariantUpdateHazard,
     AutoscaledVariantCountReset,
     EniPermissionsUnconditioned,
+    SpotGroupWithoutCapacityRebalance,
 )
