@@ -10,6 +10,7 @@ from mlblueprints.review.batch import (
     launch_template_data,
     managed_ec2_environments,
 )
+from mlblueprints.review.handoff import keys_in_writer
 from mlblueprints.review.network import default_group_key, group_key, peers_reach_each_other, subnet_vpc
 from mlblueprints.review.template import as_list, of_type, properties
 
@@ -93,8 +94,8 @@ class MultiNodeTaskReachability(CloudFormationLintRule):
             path = ["Resources", name, "Properties", "ComputeResources"]
             groups = as_list(compute.get("SecurityGroupIds"))
             if groups:
-                keys = [group_key(g, cfn.template) for g in groups]
-                if None in keys or peers_reach_each_other(keys, cfn.template):
+                keys, where = keys_in_writer(groups, cfn, group_key)
+                if where is None or None in keys or peers_reach_each_other(keys, where):
                     continue
                 yield RuleMatch(
                     [*path, "SecurityGroupIds"],
@@ -104,18 +105,18 @@ class MultiNodeTaskReachability(CloudFormationLintRule):
                     "restricted).",
                 )
                 continue
-            vpcs = {subnet_vpc(s, cfn.template) for s in as_list(compute.get("Subnets"))}
-            if len(vpcs) != 1 or None in vpcs:
+            vpcs, where = keys_in_writer(as_list(compute.get("Subnets")), cfn, subnet_vpc)
+            if where is None or len(set(vpcs)) != 1 or None in vpcs:
                 continue  # W9504 speaks about a VPC the template cannot show
-            (vpc,) = vpcs
-            if not peers_reach_each_other([default_group_key(vpc)], cfn.template):
+            vpc = vpcs[0]
+            if not peers_reach_each_other([default_group_key(vpc)], where):
                 yield RuleMatch(
                     path,
                     f"Compute environment {name} sets no SecurityGroupIds, so multi-node job containers get "
-                    f"the default security group of {vpc}, whose rules this template removes "
-                    "(Custom::VpcRestrictDefaultSG). Fix: either keep the default group's rules (CDK: "
-                    "restrictDefaultSecurityGroup: false) or add AWS::EC2::SecurityGroupIngress/Egress for "
-                    f"all traffic from and to {vpc}.DefaultSecurityGroup itself; SecurityGroupIds cannot be "
+                    f"the default security group of {vpc}, whose rules the template removes "
+                    "(Custom::VpcRestrictDefaultSG) and does not give back. Fix: either keep the default group's "
+                    "rules (CDK: restrictDefaultSecurityGroup: false) or add AWS::EC2::SecurityGroupIngress/Egress "
+                    f"for all traffic from and to {vpc}.DefaultSecurityGroup itself; SecurityGroupIds cannot be "
                     "used when the launch template has network interfaces (E9501).",
                 )
 
@@ -139,7 +140,8 @@ class MultiNodeDefaultGroupUnknown(CloudFormationLintRule):
             if as_list(compute.get("SecurityGroupIds")):
                 continue
             subnets = as_list(compute.get("Subnets"))
-            if any(subnet_vpc(s, cfn.template) is None for s in subnets):
+            vpcs, where = keys_in_writer(subnets, cfn, subnet_vpc)
+            if subnets and (where is None or None in vpcs):
                 yield RuleMatch(
                     ["Resources", name, "Properties", "ComputeResources", "Subnets"],
                     f"Multi-node job containers on compute environment {name} get the default security group "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cfnlint.rules import CloudFormationLintRule, RuleMatch
 
+from mlblueprints.review.handoff import keys_in_writer
 from mlblueprints.review.network import group_key, peers_reach_each_other
 from mlblueprints.review.template import as_list, of_type, properties
 
@@ -32,10 +33,10 @@ class EfaGroupsNotSelfReferencing(CloudFormationLintRule):
             for index, interface in enumerate(interfaces):
                 if not isinstance(interface, dict) or interface.get("InterfaceType") not in EFA_TYPES:
                     continue
-                keys = [group_key(g, cfn.template) for g in as_list(interface.get("Groups"))]
-                if not keys or None in keys:
-                    continue  # groups the template cannot show
-                if not peers_reach_each_other(keys, cfn.template, self_only=True):
+                keys, where = keys_in_writer(as_list(interface.get("Groups")), cfn, group_key)
+                if where is None or None in keys:
+                    continue  # groups the template (and its cloud assembly) cannot show
+                if not peers_reach_each_other(keys, where, self_only=True):
                     yield RuleMatch(
                         ["Resources", name, "Properties", "LaunchTemplateData", "NetworkInterfaces", index, "Groups"],
                         f"EFA interface {index} of launch template {name} has the groups {', '.join(keys)}, which do "
