@@ -79,19 +79,6 @@ def review(found: list[Target], regions: list[str] | None = None, ignore: list[s
     return sorted(diagnostics)
 
 
-def review_template(template: dict, region: str | None = None) -> list[Diagnostic]:
-    """cfn-lint's rules and the pack on a template held in memory (metadata suppressions apply)."""
-    from cfnlint.config import ConfigMixIn
-    from cfnlint.decode.decode import decode_str
-    from cfnlint.runner import Runner
-
-    decoded, errors = decode_str(json.dumps(template))
-    if errors:
-        return sorted(_diagnostic(m) for m in errors)
-    arguments = ["--append-rules", RULES_MODULE, *(["--regions", region] if region else [])]
-    return sorted(_diagnostic(m) for m in Runner(ConfigMixIn(arguments)).validate_template(decoded))
-
-
 def _diagnostic(match) -> Diagnostic:
     level = Level.ERROR if match.rule.severity == "error" else Level.WARNING
     message, _, hint = match.message.partition(FIX)
