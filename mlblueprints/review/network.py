@@ -79,8 +79,8 @@ def peers_reach_each_other(keys: list[str], template: dict, *, self_only: bool =
 
 def _rules(key: str, template: dict) -> tuple[list[_Rule], list[_Rule], bool]:
     """(ingress, egress, whether all egress is allowed by default) of one group."""
-    ingress = [r for r in _separate_rules(template, "AWS::EC2::SecurityGroupIngress", key, "SourceSecurityGroupId")]
-    egress = [r for r in _separate_rules(template, "AWS::EC2::SecurityGroupEgress", key, "DestinationSecurityGroupId")]
+    ingress = _separate_rules(template, "AWS::EC2::SecurityGroupIngress", key, "SourceSecurityGroupId")
+    egress = _separate_rules(template, "AWS::EC2::SecurityGroupEgress", key, "DestinationSecurityGroupId")
     if key.endswith(".DefaultSecurityGroup"):
         vpc = key.split(".", 1)[0]
         if _default_group_restricted(vpc, template):
