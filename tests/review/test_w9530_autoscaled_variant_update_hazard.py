@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from mlblueprints.review.acknowledge import acknowledgement
 from mlblueprints.review.rules import AutoscaledVariantUpdateHazard as Rule
 from tests.review.handwritten import SCALABLE_TARGET, autoscaled_endpoint
 from tests.review.lint import messages, paths, resources_of
@@ -58,6 +59,6 @@ def test_cfn_lint_metadata_acknowledges_it(tmp_path):
     path.write_text(json.dumps(template))
     run = lambda: [m.rule.id for m in Runner(ConfigMixIn(["-a", "mlblueprints.review.rules", "--", str(path)])).run()]  # noqa: E731
     assert "W9530" in run()
-    template["Resources"]["Target"]["Metadata"] = {"cfn-lint": {"config": {"ignore_checks": ["W9530"]}}}
+    template["Resources"]["Target"]["Metadata"] = acknowledgement({"W9530": "mlbp plan refuses instance-type changes of autoscaled variants"})
     path.write_text(json.dumps(template))
     assert "W9530" not in run()

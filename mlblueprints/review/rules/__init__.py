@@ -8,6 +8,7 @@ cfn-lint loads them either way:
   folder on its own, so the files import helpers absolutely, never relatively.
 """
 
+from mlblueprints.review.rules.acknowledgements import AcknowledgedWithoutReason
 from mlblueprints.review.rules.batch_network import (
     BatchSecurityGroupsExclusive,
     LaunchTemplateGroupsOnInterfaces,
@@ -44,4 +45,5 @@ RULES = (
     AutoscaledVariantCountReset,
     EniPermissionsUnconditioned,
     SpotGroupWithoutCapacityRebalance,
+    AcknowledgedWithoutReason,
 )
