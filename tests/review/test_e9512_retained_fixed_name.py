@@ -7,7 +7,7 @@ import pytest
 from mlblueprints.review.names import identifier_properties
 from mlblueprints.review.rules import RetainedFixedName as Rule
 from mlblueprints.review.template import is_retained
-from tests.review.lint import paths
+from tests.review.lint import messages, paths
 
 
 def _drop_fixed_names(template: dict) -> None:
@@ -82,3 +82,12 @@ def test_handwritten(template, expected):
 )
 def test_names_come_from_the_registry_schemas(kind, names):
     assert identifier_properties(kind) == names
+
+
+@pytest.mark.parametrize(
+    "name, hint",
+    [("/aws/sagemaker/Endpoints/chat", "decide whether the stack should own this one"), ("app-logs", "drop LogGroupName")],
+)
+def test_the_fix_for_a_name_aws_chose_is_a_decision(name, hint):
+    (message,) = messages(Rule, _kept("AWS::Logs::LogGroup", {"LogGroupName": name}))
+    assert hint in message

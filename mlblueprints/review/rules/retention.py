@@ -5,7 +5,7 @@ from __future__ import annotations
 from cfnlint.rules import CloudFormationLintRule, RuleMatch
 
 from mlblueprints.review.names import identifier_properties, is_fixed
-from mlblueprints.review.template import is_retained, properties, references, resources
+from mlblueprints.review.template import is_retained, properties, references, resources, text_form
 
 #: Kept resources that use these cannot outlive them: EC2 refuses to delete a group,
 #: subnet or VPC that a network interface still uses, and a deleted key makes the
@@ -108,11 +108,15 @@ class RetainedFixedName(CloudFormationLintRule):
             identifiers = identifier_properties(resource.get("Type"))
             if identifiers and all(key in props and is_fixed(props[key], found) for key in identifiers):
                 key = identifiers[0]
+                named_by_aws = "/aws/" in (text_form(props[key]) or "")
                 yield RuleMatch(
                     ["Resources", name, "Properties", key],
                     f"{name} is kept on stack delete and has a fixed {key}; creating this stack again fails "
-                    f"because the kept {resource.get('Type')} still holds that name. Fix: drop {key} so that "
-                    "CloudFormation generates a unique name, or do not keep the resource; if AWS itself fixes the "
-                    "name (SageMaker's /aws/sagemaker/Endpoints/<endpoint> log group), decide whether the stack "
-                    "should own it at all.",
+                    f"because the kept {resource.get('Type')} still holds that name. Fix: "
+                    + (
+                        "AWS services create and name /aws/... log groups themselves, so decide whether the stack "
+                        "should own this one at all; if it does, do not keep it on delete."
+                        if named_by_aws
+                        else f"drop {key} so that CloudFormation generates a unique name, or do not keep the resource."
+                    ),
                 )
