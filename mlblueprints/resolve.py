@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Mapping
 
-from mlblueprints import images, serving
+from mlblueprints import images, names, serving
 from mlblueprints.catalog import Catalog, InstanceType, load_catalog
 from mlblueprints.model import Blueprint, Container, Image, InstanceRequest
 from mlblueprints.model.inference_fleet import Endpoint, ShadowVariant, Variant
@@ -170,7 +170,7 @@ class ResolvedFleet:
 
 
 def endpoint_name(blueprint: Blueprint, endpoint: Endpoint) -> str:
-    return f"{blueprint.metadata.name}-{endpoint.name}"
+    return names.endpoint_name(blueprint.metadata.name, endpoint.name)
 
 
 def resolve_serving_container(container: Container, region: str, hardware: str) -> ContainerImage:

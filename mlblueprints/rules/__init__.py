@@ -3,6 +3,7 @@
 from mlblueprints.rules.base import CrossRule, Finding, Rule, RuleContext
 from mlblueprints.rules.batch_network import BatchTaskSecurityGroup
 from mlblueprints.rules.capacity import NodeCountOrder, ReservationZone, SpotWithReservation
+from mlblueprints.rules.formats import FORMAT_RULES
 from mlblueprints.rules.images import DeepLearningAmiExists, DeepLearningContainerExists
 from mlblueprints.rules.inference import (
     AsyncOutputPath,
@@ -54,6 +55,7 @@ BLUEPRINT_RULES: tuple[Rule, ...] = (
     UniqueEndpointNames(),
     ModeSettings(),
     *ULTRACLUSTER_RULES,
+    *FORMAT_RULES,
     BatchTaskSecurityGroup(),
     AllowedReplacementIsTemporary(),
 )
