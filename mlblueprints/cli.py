@@ -52,6 +52,18 @@ def _parser() -> argparse.ArgumentParser:
     rules = commands.add_parser("rules", help="list the semantic rules")
     rules.set_defaults(run=_rules)
 
+    cost = commands.add_parser("cost", help="hourly and 30-day cost of each blueprint, by line item (offline)")
+    cost.add_argument("paths", nargs="+", metavar="PATH")
+    cost.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    _assumption_flags(cost)
+    cost.set_defaults(run=_cost)
+
+    advise = commands.add_parser("advise", help="rank instance choices for blueprints with `instance: auto`")
+    advise.add_argument("paths", nargs="+", metavar="PATH")
+    advise.add_argument("--format", choices=("text", "json"), default="text")
+    advise.add_argument("--prices", metavar="FILE", help="price overrides (default: `prices:` in .mlbp.yaml)")
+    advise.set_defaults(run=_advise)
+
     doctor = commands.add_parser(
         "doctor", help="check the set-up: Node for jsii, CDK CLI vs aws-cdk-lib, cfn-lint, AWS credentials"
     )
@@ -184,6 +196,62 @@ SHOWN_FIELDS = {
     "InferenceFleet": _inference_fleet_fields,
     "UltraCluster": _ultracluster_fields,
 }
+
+
+def _assumption_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--prices", metavar="FILE", help="price overrides (default: `prices:` in .mlbp.yaml)")
+    parser.add_argument("--s3-gib", type=float, metavar="GB", help="price the S3 bucket at this size")
+    parser.add_argument("--serverless-rph", type=float, default=3600, metavar="N", help="serverless requests per hour (default 3600)")
+    parser.add_argument("--serverless-ms", type=float, default=200, metavar="MS", help="serverless mean duration (default 200 ms)")
+    parser.add_argument("--async-busy-hours", type=float, default=8, metavar="H", help="hours a day a scale-to-zero async endpoint runs (default 8)")
+
+
+def _price_book(args):
+    from pathlib import Path
+
+    from mlblueprints.pricing import PriceOverrideError, price_book
+
+    try:
+        return price_book(args.prices, search_from=Path.cwd())
+    except (PriceOverrideError, OSError) as error:
+        raise UsageError(str(error)) from error
+
+
+def _cost(args) -> int:
+    from mlblueprints import cost, cost_report
+
+    prices = _price_book(args)
+    report = validate_paths(args.paths)
+    for diagnostic in report.diagnostics:
+        print(diagnostic.format_text(), file=sys.stderr)
+    assumptions = cost.Assumptions(
+        s3_gib=args.s3_gib,
+        serverless_requests_per_hour=args.serverless_rph,
+        serverless_duration_ms=args.serverless_ms,
+        async_busy_hours_per_day=args.async_busy_hours,
+    )
+    estimates = [cost.estimate(b, prices, assumptions) for b in report.blueprints]
+    render = {"text": cost_report.format_text, "json": cost_report.format_json, "markdown": cost_report.format_markdown}
+    print(render[args.format](estimates))
+    return EXIT_INVALID if report.has_errors else EXIT_OK
+
+
+def _advise(args) -> int:
+    from mlblueprints import advisor
+
+    prices = _price_book(args)
+    report = validate_paths(args.paths)
+    for diagnostic in report.diagnostics:
+        print(diagnostic.format_text(), file=sys.stderr)
+    results = [(b, advisor.advise_blueprint(b, prices)) for b in report.blueprints if advisor.is_auto(b)]
+    if args.format == "json":
+        print(json.dumps([advisor.advice_dict(b, advice) for b, advice in results], indent=2))
+    else:
+        for blueprint, advice in results:
+            print(advisor.format_advice(blueprint, advice))
+        if not results and not report.has_errors:
+            print("no blueprint here uses `instance: auto`", file=sys.stderr)
+    return EXIT_INVALID if report.has_errors else EXIT_OK
 
 
 def _doctor(args) -> int:

@@ -15,7 +15,7 @@ from typing import Mapping
 
 from mlblueprints import images, serving
 from mlblueprints.catalog import Catalog, InstanceType, load_catalog
-from mlblueprints.model import Blueprint, Container, Image, InstanceRequest
+from mlblueprints.model import Blueprint, Container, Image, InstanceRequest, Nodes
 from mlblueprints.model.inference_fleet import Endpoint, ShadowVariant, Variant
 from mlblueprints import efa, fsx_sizing
 from mlblueprints.model.ultracluster import ExistingFileSystem, UltraClusterSpec
@@ -52,6 +52,10 @@ class Resolved:
     instance: InstanceType
     machine_image: MachineImage
     container: ContainerImage | None
+    #: The node counts the stack uses: the blueprint's, or the advisor's with ``instance: auto``.
+    nodes: Nodes
+    #: Why the advisor chose ``instance`` (``instance: auto``); None for a named type.
+    advice: "Recommendation | None" = None
 
 
 def resolve_instance(request: InstanceRequest, region: str, catalog: Catalog) -> InstanceType | None:
@@ -124,6 +128,7 @@ def resolve_training_cluster(blueprint: Blueprint, catalog: Catalog) -> Resolved
         instance=instance,
         machine_image=resolve_machine_image(spec.image, instance),
         container=resolve_container(spec.container, spec.region, instance, scope="training"),
+        nodes=spec.nodes,
     )
 
 
