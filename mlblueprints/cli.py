@@ -11,6 +11,7 @@ import json
 import sys
 
 from mlblueprints import __version__
+from mlblueprints.advisor import advice_metadata
 from mlblueprints.diagnostics import Level, format_json
 from mlblueprints.pipeline import Report, UsageError, validate_paths
 from mlblueprints.resolve import resolve
@@ -117,6 +118,9 @@ def _training_cluster_fields(resolved) -> dict:
         "ami_ssm_parameter": resolved.machine_image.ssm_parameter,
         "ami_id": resolved.machine_image.ami_id,
         "container_uri": resolved.container.uri if resolved.container else None,
+        "nodes": {"min": resolved.nodes.min, "desired": resolved.nodes.desired, "max": resolved.nodes.max},
+        # instance: auto: what the advisor chose and why (also in the stack's template metadata).
+        "advisor": advice_metadata(resolved.advice) if resolved.advice is not None else None,
     }
 
 

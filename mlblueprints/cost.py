@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from mlblueprints.catalog import Catalog, load_catalog
-from mlblueprints.model import Blueprint
+from mlblueprints.model import Blueprint, Nodes
 from mlblueprints.pricing import Price, PriceBook
 
 HOURS_30_DAYS = 720
@@ -184,25 +184,79 @@ def _per_gb_month(size_gb: float) -> Callable[[Price], Usd]:
     return lambda p: Usd(p.usd, p.high) * (size_gb / HOURS_PER_MONTH)
 
 
+class CannotEstimate(LookupError):
+    """The blueprint's hardware does not resolve (an unknown type, nothing fits ``instance: auto``);
+    the validation rules say why, so the budget check skips it."""
+
+
 def estimate(
     blueprint: Blueprint, prices: PriceBook, assumptions: Assumptions | None = None, catalog: Catalog | None = None,
-    *, resolved=None,
 ) -> Estimate:
-    """The cost of one validated blueprint. ``resolved`` may be passed when the caller has it."""
-    from mlblueprints.resolve import resolve  # resolve imports the advisor, which imports this module
+    """The cost of one blueprint whose hardware resolves (else CannotEstimate).
 
+    Only the hardware is resolved (instance types, node counts, the FSx size), not images or
+    containers, so a blueprint whose image is wrong still gets a figure.
+    """
     assumptions = assumptions or Assumptions()
     catalog = catalog or load_catalog()
-    resolved = resolved if resolved is not None else resolve(blueprint, catalog)
     pricer = _Pricer(prices)
     build = {"TrainingCluster": _training_cluster, "UltraCluster": _ultracluster, "InferenceFleet": _inference_fleet}
-    items, notes = build[blueprint.kind](blueprint, resolved, pricer, assumptions)
+    items, notes = build[blueprint.kind](blueprint, _hardware(blueprint, catalog, prices), pricer, assumptions)
     if assumptions.s3_gib is None:
         notes.append("S3 storage is not estimated: pass --s3-gib SIZE to price the bucket")
     return Estimate(
         name=blueprint.metadata.name, file=blueprint.file, kind=blueprint.kind, region=blueprint.spec.region,
         items=tuple(items), assumptions=tuple(notes), prices_as_of=prices.as_of,
     )
+
+
+@dataclass(frozen=True)
+class _Hardware:
+    """What a blueprint runs on, as far as cost needs it."""
+
+    instance: object = None
+    nodes: object = None
+    node_type: str = ""
+    lustre: object = None
+    #: InferenceFleet: endpoint name -> ((variant, ml type), ...), shadow (variant, ml type) or None.
+    endpoints: tuple = ()
+
+
+def _hardware(blueprint: Blueprint, catalog: Catalog, prices: PriceBook) -> _Hardware:
+    from mlblueprints import advisor, fsx_sizing, resolve  # resolve imports this module: import late
+
+    spec = blueprint.spec
+    if blueprint.kind == "TrainingCluster":
+        if spec.instance.auto:
+            try:
+                best = resolve.advise_training_cluster(blueprint, catalog, prices).best
+            except advisor.NothingFits as nothing:
+                raise CannotEstimate(nothing.message) from nothing
+            instance, nodes = catalog.get(best.instance), Nodes(0, best.nodes, best.nodes)
+        else:
+            instance, nodes = resolve.resolve_instance(spec.instance, spec.region, catalog), spec.nodes
+        if instance is None:
+            raise CannotEstimate("the instance type does not resolve")
+        return _Hardware(instance=instance, nodes=nodes)
+    if blueprint.kind == "UltraCluster":
+        instance = resolve.ultracluster_instance(spec, catalog)
+        if instance is None:
+            raise CannotEstimate("the instance type does not resolve")
+        try:
+            lustre = resolve.lustre_plan(spec, instance)
+        except fsx_sizing.CannotSize as error:
+            raise CannotEstimate(str(error)) from error
+        node_type = instance.name if spec.orchestrator == "batch" else f"ml.{instance.name}"
+        return _Hardware(instance=instance, node_type=node_type, lustre=lustre)
+    endpoints = []
+    for e in spec.endpoints:
+        name = resolve.endpoint_name(blueprint, e)
+        for v in (*e.variants, *((e.shadow,) if e.shadow else ())):
+            if v.instance_type is not None and catalog.get(v.instance_type) is None:
+                raise CannotEstimate(f"{v.instance_type} is not in the catalog")
+        endpoints.append((e, name, tuple((v, v.instance_type) for v in e.variants),
+                          (e.shadow, e.shadow.instance_type) if e.shadow else None))
+    return _Hardware(endpoints=tuple(endpoints))
 
 
 def _nat(blueprint, pricer: _Pricer, creates_network: bool) -> list[LineItem]:
@@ -344,15 +398,13 @@ def _inference_fleet(blueprint, resolved, pricer: _Pricer, assumptions: Assumpti
     region = spec.region
     items: list[LineItem] = []
     notes: list[str] = []
-    for endpoint in resolved.endpoints:
-        e = endpoint.endpoint
+    for e, endpoint_name, variants, shadow in resolved.endpoints:
         if e.mode == "serverless":
-            items += _serverless(pricer, region, endpoint, assumptions, notes)
+            items += _serverless(pricer, region, e, endpoint_name, assumptions, notes)
             continue
         scaling = e.autoscaling
         production = len(e.variants)
-        for v in endpoint.variants:
-            ml_type = v.instance.name
+        for v, ml_type in variants:
             if scaling is None:
                 counts = Counts.fixed(e.instance_count)
             elif e.mode == "async" and scaling.min == 0:
@@ -371,12 +423,12 @@ def _inference_fleet(blueprint, resolved, pricer: _Pricer, assumptions: Assumpti
                     f"scales to zero when the queue is empty; 'desired' assumes {e.instance_count} instance(s) busy "
                     f"{assumptions.async_busy_hours_per_day:g} h a day (--async-busy-hours)"
                 )
-            items.append(_hosting(pricer, region, f"endpoint {endpoint.name} / variant {v.variant.name}", e.mode, ml_type, counts, item_notes))
-        if endpoint.shadow is not None:
-            s = endpoint.shadow
+            items.append(_hosting(pricer, region, f"endpoint {endpoint_name} / variant {v.name}", e.mode, ml_type, counts, item_notes))
+        if shadow is not None:
+            s, ml_type = shadow
             items.append(
-                _hosting(pricer, region, f"endpoint {endpoint.name} / shadow {s.variant.name}", "shadow",
-                         s.instance.name, Counts.fixed(s.variant.instance_count), ["shadow variants do not autoscale"])
+                _hosting(pricer, region, f"endpoint {endpoint_name} / shadow {s.name}", "shadow",
+                         ml_type, Counts.fixed(s.instance_count), ["shadow variants do not autoscale"])
             )
     items += _nat(blueprint, pricer, spec.uses_vpc and not spec.network.is_existing)
     items += _s3(blueprint, pricer, assumptions)
@@ -393,16 +445,15 @@ def _hosting(pricer: _Pricer, region: str, resource: str, mode: str, ml_type: st
     )
 
 
-def _serverless(pricer: _Pricer, region: str, endpoint, assumptions: Assumptions, notes: list[str]) -> list[LineItem]:
-    e = endpoint.endpoint
+def _serverless(pricer: _Pricer, region: str, e, endpoint_name: str, assumptions: Assumptions, notes: list[str]) -> list[LineItem]:
     config = e.serverless
     memory = config.memory_mb
     seconds_per_hour = assumptions.serverless_requests_per_hour * assumptions.serverless_duration_ms / 1000
     # min: no traffic; desired: the stated traffic; max: every concurrent slot busy all hour.
     counts = Counts(0, seconds_per_hour, config.max_concurrency * 3600)
-    resource = f"endpoint {endpoint.name} / variant {endpoint.variants[0].variant.name}"
+    resource = f"endpoint {endpoint_name} / variant {e.variants[0].name}"
     notes.append(
-        f"serverless {endpoint.name}: 'desired' is {assumptions.serverless_requests_per_hour:g} requests an hour of "
+        f"serverless {endpoint_name}: 'desired' is {assumptions.serverless_requests_per_hour:g} requests an hour of "
         f"{assumptions.serverless_duration_ms:g} ms at {memory} MB (--serverless-rph, --serverless-ms); "
         f"'max' is all {config.max_concurrency} concurrent slots busy"
     )
@@ -426,4 +477,4 @@ def _serverless(pricer: _Pricer, region: str, endpoint, assumptions: Assumptions
     return items
 
 
-__all__ = ["Assumptions", "Counts", "Estimate", "HOURS_30_DAYS", "LEVELS", "Levels", "LineItem", "Usd", "estimate"]
+__all__ = ["Assumptions", "CannotEstimate", "Counts", "Estimate", "HOURS_30_DAYS", "LEVELS", "Levels", "LineItem", "Usd", "estimate"]

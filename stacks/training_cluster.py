@@ -11,6 +11,7 @@ from __future__ import annotations
 from aws_cdk import CfnOutput, Fn
 from constructs import Construct
 
+from mlblueprints.advisor import advice_metadata
 from mlblueprints.resolve import Resolved
 from .blueprint_stack import BlueprintStack
 from .constructs.compute import Compute, ComputeProps
@@ -80,8 +81,12 @@ class TrainingClusterStack(BlueprintStack):
                 node_security_group=self.security.node_security_group,
                 key=self.security.key,
                 file_system=self.storage.file_system,
+                nodes=resolved.nodes,
             ),
         )
+        if resolved.advice is not None:
+            # The advisor's choice and why, in the template for reviewers (mlbp show prints the same).
+            self.template_options.metadata = {"mlblueprints:advisor": advice_metadata(resolved.advice)}
         self._outputs(resolved)
 
     def _outputs(self, resolved: Resolved) -> None:

@@ -1,6 +1,7 @@
 """Every semantic rule, by id. Ids are stable: never reuse or renumber one."""
 
 from mlblueprints.rules.base import CrossRule, Finding, Rule, RuleContext
+from mlblueprints.rules.cost import AutoInstanceFits, AutoInstanceSetsNodes, BudgetExceeded, BudgetPartlyPriced
 from mlblueprints.rules.capacity import NodeCountOrder, ReservationZone, SpotWithReservation
 from mlblueprints.rules.images import DeepLearningAmiExists, DeepLearningContainerExists
 from mlblueprints.rules.inference import (
@@ -52,6 +53,10 @@ BLUEPRINT_RULES: tuple[Rule, ...] = (
     UniqueEndpointNames(),
     ModeSettings(),
     *ULTRACLUSTER_RULES,
+    BudgetExceeded(),
+    BudgetPartlyPriced(),
+    AutoInstanceFits(),
+    AutoInstanceSetsNodes(),
 )
 CROSS_RULES: tuple[CrossRule, ...] = (UniqueName(),)
 ALL_RULES = {rule.id: rule for rule in (*BLUEPRINT_RULES, *CROSS_RULES)}

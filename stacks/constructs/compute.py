@@ -50,6 +50,8 @@ class ComputeProps:
     #: Encrypts the node-events topic.
     key: kms.IKey
     file_system: fsx.CfnFileSystem | None
+    #: The resolved node counts (the advisor's with ``instance: auto``); None: the blueprint's.
+    nodes: model.Nodes | None = None
 
 
 class Compute(Construct):
@@ -111,12 +113,13 @@ class Compute(Construct):
 
     def _group(self, props: ComputeProps) -> autoscaling.AutoScalingGroup:
         spec = props.spec
+        nodes = props.nodes or spec.nodes
         common = dict(
             vpc=props.vpc,
             vpc_subnets=props.node_subnets,
-            min_capacity=spec.nodes.min,
-            desired_capacity=spec.nodes.desired,
-            max_capacity=spec.nodes.max,
+            min_capacity=nodes.min,
+            desired_capacity=nodes.desired,
+            max_capacity=nodes.max,
             notifications=[autoscaling.NotificationConfiguration(topic=self.events_topic)],
         )
         if spec.capacity.purchase == "spot":
