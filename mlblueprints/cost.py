@@ -119,6 +119,8 @@ class Estimate:
     #: Traffic and size assumptions the figures rest on, in words.
     assumptions: tuple[str, ...] = ()
     prices_as_of: str = ""
+    #: Price override files applied on top of data/prices.json.
+    price_overrides: tuple[str, ...] = ()
 
     @property
     def hourly(self) -> Levels:
@@ -206,7 +208,7 @@ def estimate(
         notes.append("S3 storage is not estimated: pass --s3-gib SIZE to price the bucket")
     return Estimate(
         name=blueprint.metadata.name, file=blueprint.file, kind=blueprint.kind, region=blueprint.spec.region,
-        items=tuple(items), assumptions=tuple(notes), prices_as_of=prices.as_of,
+        items=tuple(items), assumptions=tuple(notes), prices_as_of=prices.as_of, price_overrides=prices.origins,
     )
 
 

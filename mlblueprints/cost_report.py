@@ -40,6 +40,7 @@ def _footer(estimate: Estimate) -> list[str]:
     for item in estimate.items:
         lines.extend(f"note: {item.resource}: {note}" for note in item.notes)
     lines.extend(f"assumption: {a}" for a in estimate.assumptions)
+    lines.extend(f"price overrides: {file}" for file in estimate.price_overrides)
     return lines
 
 
@@ -127,6 +128,7 @@ def as_dict(e: Estimate) -> dict:
         "complete": e.complete,
         "unpriced": [i.price_key for i in e.unpriced],
         "assumptions": list(e.assumptions),
+        "price_overrides": list(e.price_overrides),
     }
 
 

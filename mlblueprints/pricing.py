@@ -84,14 +84,22 @@ class Price:
 class PriceBook:
     """Prices by key. ``get`` returns None for an unpriced key (no row, or a row whose price is null)."""
 
-    def __init__(self, rows: Mapping[str, Price], as_of: str, origins: tuple[str, ...] = ()):
+    def __init__(self, rows: Mapping[str, Price], as_of: str, origins: tuple[str, ...] = (),
+                 patterns: tuple[Price, ...] = ()):
         self._rows = dict(rows)
         self.as_of = as_of
         #: Where the book's prices came from beyond data/prices.json (override files).
         self.origins = origins
+        #: Override prices whose key has a ``*`` region, for keys the book has no row for.
+        self._patterns = patterns
 
     def get(self, key: str) -> Price | None:
-        return self._rows.get(key)
+        found = self._rows.get(key)
+        if found is None:
+            for pattern in self._patterns:
+                if fnmatch.fnmatchcase(key, pattern.key):
+                    return replace(pattern, key=key)
+        return found
 
     def keys(self) -> list[str]:
         return sorted(self._rows)
@@ -108,12 +116,17 @@ class PriceBook:
                     usd_max=None if price.usd_max is None else price.usd_max * factor,
                     source=f"{price.source}, less {percent:g}% ({overrides.source})",
                 )
+        patterns = list(self._patterns)
         for pattern, usd in overrides.prices.items():
-            service, region, item = pattern.split("/", 2)
-            matches = [k for k in rows if fnmatch.fnmatchcase(k, pattern)] if "*" in region else []
-            for key in matches or [pattern]:
-                rows[key] = Price(key, usd, SERVICE_UNITS[service], overrides.source, overrides.as_of, True)
-        return PriceBook(rows, self.as_of, self.origins + (overrides.file,))
+            service, region, _ = pattern.split("/", 2)
+            price = Price(pattern, usd, SERVICE_UNITS[service], overrides.source, overrides.as_of, True)
+            if "*" not in region:
+                rows[pattern] = price
+                continue
+            for key in [k for k in rows if fnmatch.fnmatchcase(k, pattern)]:
+                rows[key] = replace(price, key=key)
+            patterns.insert(0, price)
+        return PriceBook(rows, self.as_of, self.origins + (overrides.file,), tuple(patterns))
 
 
 @dataclass(frozen=True)
@@ -147,27 +160,27 @@ def read_overrides(path: str | Path) -> Overrides:
         raise PriceOverrideError(f"{first.file}:{first.line}:{first.col}: {first.message}")
     data, where = document.data, document.source_map
 
-    def fail(route: tuple, message: str) -> PriceOverrideError:
-        line, col = where.value_position(route)
+    def fail(route: tuple, message: str, *, key: bool = False) -> PriceOverrideError:
+        line, col = where.key_position(route) if key else where.value_position(route)
         return PriceOverrideError(f"{document.file}:{line}:{col}: {message}")
 
     unknown = set(data) - {"source", "as_of", "prices", "discount_percent"}
     if unknown:
-        raise fail((sorted(unknown)[0],), f"unknown key `{sorted(unknown)[0]}`; expected source, as_of, prices, discount_percent")
+        raise fail((sorted(unknown)[0],), key=True, message=f"unknown key `{sorted(unknown)[0]}`; expected source, as_of, prices, discount_percent")
     if not isinstance(data.get("source"), str) or not data["source"].strip():
         raise fail(("source",) if "source" in data else (), "`source` is required: say where these prices come from")
     prices: dict[str, float] = {}
     for key, usd in (data.get("prices") or {}).items():
         parts = str(key).split("/")
         if len(parts) < 3 or parts[0] not in SERVICE_UNITS or not all(parts):
-            raise fail(("prices", key), f"`{key}` is not service/region/item with a service in {', '.join(SERVICE_UNITS)}")
+            raise fail(("prices", key), key=True, message=f"`{key}` is not service/region/item with a service in {', '.join(SERVICE_UNITS)}")
         if isinstance(usd, bool) or not isinstance(usd, (int, float)) or usd < 0:
             raise fail(("prices", key), f"the price of `{key}` must be a number >= 0 (USD per {SERVICE_UNITS[parts[0]]})")
         prices[str(key)] = float(usd)
     discounts: dict[str, float] = {}
     for service, percent in (data.get("discount_percent") or {}).items():
         if service not in SERVICE_UNITS:
-            raise fail(("discount_percent", service), f"unknown service `{service}`; expected one of {', '.join(SERVICE_UNITS)}")
+            raise fail(("discount_percent", service), key=True, message=f"unknown service `{service}`; expected one of {', '.join(SERVICE_UNITS)}")
         if isinstance(percent, bool) or not isinstance(percent, (int, float)) or not 0 <= percent < 100:
             raise fail(("discount_percent", service), "a discount is a percentage from 0 to below 100")
         discounts[service] = float(percent)
