@@ -39,6 +39,8 @@ GIB = 1024**3
 BYTES = {"fp32": 4, "bf16": 2, "fp16": 2, "fp8": 1, "int8": 1, "int4": 0.5}
 #: Weight-only quantised inference computes in 16 bits.
 COMPUTE_PRECISION = {"int4": "fp16", "int8": "int8"}
+#: Weight-only quantisation (int8, int4) is for serving; training keeps float weights.
+TRAINING_PRECISIONS = ("fp32", "bf16", "fp16", "fp8")
 #: The constraints in the order they are applied; the first that empties the field binds.
 CONSTRAINTS = ("compatibility", "precision", "region", "price", "memory", "target", "budget")
 #: params ~= 12 x layers x hidden^2 with hidden = 128 x layers (GPT-style aspect ratio) when not given.
@@ -269,9 +271,12 @@ def candidates(workload: Workload, region: str, catalog: Catalog, prices: PriceB
         if t.accelerator.model in framework["accelerators"] and workload.task in framework["tasks"]
         and not (workload.task == "training" and t.accelerator.model in specs.inference_only)
         and (allowed_kinds is None or t.accelerator.kind in allowed_kinds)
+        # Decoding is modelled from memory bandwidth; a device without a public figure cannot be ranked.
+        and not (workload.task == "inference" and specs.devices[t.accelerator.model].memory_bandwidth_gbs is None)
     ]
     stages["compatibility"] = pool
-    pool = [t for t in pool if precision in specs.devices[t.accelerator.model].dense_tflops]
+    trainable = workload.task == "inference" or workload.model.precision in TRAINING_PRECISIONS
+    pool = [t for t in pool if trainable and precision in specs.devices[t.accelerator.model].dense_tflops]
     stages["precision"] = pool
     pool = [t for t in pool if catalog.is_offered(t.name, region)]
     stages["region"] = pool
@@ -389,10 +394,19 @@ def _nothing(constraint: str, workload: Workload, region: str, catalog: Catalog,
              pool=None, over_budget=()) -> NothingFits:
     framework = workload.model.framework
     if constraint == "compatibility":
-        runs_on = ", ".join(specs.frameworks[framework]["accelerators"])
-        return NothingFits(constraint, f"{framework} {workload.task} runs on none of the catalog's accelerators (it runs on {runs_on})",
-                           "choose a framework the hardware supports (docs/cost.md, compatibility table)")
+        runs_on = specs.frameworks[framework]["accelerators"]
+        unmodelled = [a for a in runs_on if specs.devices[a].memory_bandwidth_gbs is None]
+        if workload.task == "inference" and unmodelled and set(unmodelled) == set(runs_on):
+            return NothingFits(constraint, f"{framework} runs only on {', '.join(unmodelled)}, which has no public memory-bandwidth "
+                               "figure, so the throughput model cannot rank it",
+                               "name the instance type instead of `auto`, or choose another framework")
+        return NothingFits(constraint, f"{framework} {workload.task} runs on none of the allowed accelerators "
+                           f"(it runs on {', '.join(runs_on)})",
+                           "choose a framework the hardware and image support (docs/cost.md, compatibility table)")
     if constraint == "precision":
+        if workload.task == "training" and workload.model.precision not in TRAINING_PRECISIONS:
+            return NothingFits(constraint, f"training does not run in {workload.model.precision} (weight-only quantisation is for inference)",
+                               f"train in {', '.join(TRAINING_PRECISIONS)}")
         return NothingFits(constraint, f"no {framework}-compatible accelerator runs {workload.model.precision}",
                            "choose another precision (bf16 or fp16)")
     if constraint == "region":
