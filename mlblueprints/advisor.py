@@ -59,7 +59,7 @@ class Device:
         return self.bandwidth_by_memory_gib.get(str(int(memory_gib)), self.memory_bandwidth_gbs)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: the loaded specs key the candidates cache
 class Specs:
     devices: dict
     frameworks: dict
@@ -209,7 +209,25 @@ def _training(instance, nodes, price, purchase, workload, specs, device) -> Choi
     )
 
 
-def _inference(instance, nodes, price, purchase, workload, specs, device) -> Choice | Rejection:
+@dataclass(frozen=True)
+class Replica:
+    """One model replica on one node: what it needs, what it has, and the requests/s it serves."""
+
+    needed_gib: float
+    usable_gib: float
+    requests_per_second: float
+
+
+def replica(instance: InstanceType, workload: Workload, specs: Specs | None = None) -> Replica | Rejection:
+    """The throughput of one replica at the largest batch that fits in memory and the latency class.
+
+    Decoding one step reads the weights and every sequence's KV cache (memory-bound) or does
+    2 x params FLOPs per sequence (compute-bound), whichever is slower; a request also pays its
+    prefill. Requests/s = batch / (prefill + output tokens x step) grows with the batch, so the
+    largest feasible batch is the best one.
+    """
+    specs = specs or load_specs()
+    device = specs.devices[instance.accelerator.model]
     goal, m, p = workload.inference, workload.model, specs.model
     bandwidth = device.bandwidth(instance.accelerator.memory_gib)
     if bandwidth is None:
@@ -220,31 +238,34 @@ def _inference(instance, nodes, price, purchase, workload, specs, device) -> Cho
     if weights + kv > usable:
         return Rejection("memory", f"needs {(weights + kv) / GIB:,.0f} GiB, one node offers {usable / GIB:,.0f} GiB usable")
     latency = p["latency_classes"][goal.latency]
-    peak = instance.accelerator.count * device.dense_tflops[_compute_precision(workload)] * 1e12
+    flops = instance.accelerator.count * device.dense_tflops[_compute_precision(workload)] * 1e12 * p["prefill_mfu"]
     read = instance.accelerator.count * bandwidth * 1e9 * p["decode_bandwidth_efficiency"]
-    best = None
-    for batch in range(1, latency["max_batch"] + 1):
-        if weights + batch * kv > usable:
-            break
-        step = max((weights + batch * kv) / read, 2 * m.parameters * batch / (peak * p["prefill_mfu"]))
-        if latency["max_ms_per_token"] is not None and step * 1000 > latency["max_ms_per_token"]:
-            break
-        prefill = 2 * m.parameters * goal.input_tokens * batch / (peak * p["prefill_mfu"])
-        rps = batch / (prefill + goal.output_tokens * step)
-        if best is None or rps > best:
-            best = rps
-    if best is None:
-        return Rejection("target", f"one sequence takes longer than {latency['max_ms_per_token']} ms per token ({goal.latency})")
-    if nodes * best < goal.requests_per_second:
-        return Rejection("target", f"{nodes} x {best:,.2f} requests/s < {goal.requests_per_second:g}")
+    batch = min(latency["max_batch"], math.floor((usable - weights) / kv))
+    limit = latency["max_ms_per_token"]
+    if limit is not None:
+        seconds = limit / 1000
+        batch = min(batch, math.floor((seconds * read - weights) / kv), math.floor(seconds * flops / (2 * m.parameters)))
+    if batch < 1:
+        return Rejection("target", f"one sequence takes longer than {limit} ms per token ({goal.latency})")
+    step = max((weights + batch * kv) / read, 2 * m.parameters * batch / flops)
+    prefill = 2 * m.parameters * goal.input_tokens * batch / flops
+    return Replica((weights + kv) / GIB, usable / GIB, batch / (prefill + goal.output_tokens * step))
+
+
+def _inference(instance, nodes, price, purchase, workload, specs, device, one: Replica | Rejection | None = None):
+    goal = workload.inference
+    one = one if one is not None else replica(instance, workload, specs)
+    if isinstance(one, Rejection):
+        return one
+    if nodes * one.requests_per_second < goal.requests_per_second:
+        return Rejection("target", f"{nodes} x {one.requests_per_second:,.2f} requests/s < {goal.requests_per_second:g}")
     per_hour = nodes * price
     if workload.usd_per_hour is not None and per_hour > workload.usd_per_hour:
         return Rejection("budget", f"${per_hour:,.2f}/h > ${workload.usd_per_hour:,.2f}/h", per_hour, f"{nodes} x {instance.name}")
     tokens_per_hour = goal.requests_per_second * goal.output_tokens * 3600
     return Choice(
-        instance.name, nodes, purchase, per_hour, None, nodes * best, "requests/s",
-        per_hour / tokens_per_hour * 1e6, "USD per million generated tokens",
-        (weights + kv) / GIB, usable / GIB,
+        instance.name, nodes, purchase, per_hour, None, nodes * one.requests_per_second, "requests/s",
+        per_hour / tokens_per_hour * 1e6, "USD per million generated tokens", one.needed_gib, one.usable_gib,
     )
 
 
@@ -258,28 +279,38 @@ class Candidate:
     purchase: str
 
 
-def candidates(workload: Workload, region: str, catalog: Catalog, prices: PriceBook,
-               specs: Specs | None = None, *, allowed_kinds: frozenset[str] | None = None):
-    """Constraints 1-3 over the whole EC2 catalog: (survivors, rejections per constraint, last survivors per stage)."""
-    specs = specs or load_specs()
-    framework = specs.frameworks[workload.model.framework]
-    precision = _compute_precision(workload)
+@functools.lru_cache(maxsize=4096)
+def _offered(framework_name: str, task: str, model_precision: str, region: str, catalog: Catalog, specs: Specs,
+             allowed_kinds: frozenset[str] | None) -> tuple[tuple[str, list[InstanceType]], ...]:
+    """Constraints 1-3 without prices (cached: they depend only on these arguments)."""
+    framework = specs.frameworks[framework_name]
+    precision = COMPUTE_PRECISION.get(model_precision, model_precision)
     stages: dict[str, list[InstanceType]] = {}
     pool = [t for t in (catalog.get(n) for n in catalog.names()) if t.accelerator and not t.is_sagemaker]
     pool = [
         t for t in pool
-        if t.accelerator.model in framework["accelerators"] and workload.task in framework["tasks"]
-        and not (workload.task == "training" and t.accelerator.model in specs.inference_only)
+        if t.accelerator.model in framework["accelerators"] and task in framework["tasks"]
+        and not (task == "training" and t.accelerator.model in specs.inference_only)
         and (allowed_kinds is None or t.accelerator.kind in allowed_kinds)
         # Decoding is modelled from memory bandwidth; a device without a public figure cannot be ranked.
-        and not (workload.task == "inference" and specs.devices[t.accelerator.model].memory_bandwidth_gbs is None)
+        and not (task == "inference" and specs.devices[t.accelerator.model].memory_bandwidth_gbs is None)
     ]
     stages["compatibility"] = pool
-    trainable = workload.task == "inference" or workload.model.precision in TRAINING_PRECISIONS
+    trainable = task == "inference" or model_precision in TRAINING_PRECISIONS
     pool = [t for t in pool if trainable and precision in specs.devices[t.accelerator.model].dense_tflops]
     stages["precision"] = pool
     pool = [t for t in pool if catalog.is_offered(t.name, region)]
     stages["region"] = pool
+    return tuple(stages.items())
+
+
+def candidates(workload: Workload, region: str, catalog: Catalog, prices: PriceBook,
+               specs: Specs | None = None, *, allowed_kinds: frozenset[str] | None = None):
+    """Constraints 1-3 and the price: (priced candidates, the types left after each constraint)."""
+    specs = specs or load_specs()
+    stages = dict(_offered(workload.model.framework, workload.task, workload.model.precision, region, catalog, specs,
+                           allowed_kinds))
+    pool = stages["region"]
     priced = []
     for t in pool:
         on_demand = prices.get(f"ec2/{region}/{t.name}")
@@ -317,7 +348,9 @@ def advise(workload: Workload, region: str, catalog: Catalog | None = None, pric
     over_budget: list[Rejection] = []
     for candidate in pool:
         outcome: Choice | Rejection = Rejection("memory", "does not fit within max_nodes")
-        for nodes in _node_counts(candidate, workload, specs):
+        if workload.task == "inference":
+            outcome = _inference_choice(candidate, workload, specs)
+        for nodes in _node_counts(candidate, workload, specs) if workload.task == "training" else ():
             outcome = evaluate(candidate.instance, nodes, candidate.usd_per_node_hour, candidate.purchase, workload, specs)
             if isinstance(outcome, Choice) or outcome.constraint == "budget":
                 break  # more nodes only cost more per hour and in total
@@ -338,6 +371,18 @@ def _binding_from_rejections(rejected: dict[str, int]) -> str:
     """The latest constraint (in CONSTRAINTS order) that rejected a type: the types it rejected met every
     earlier one, so relaxing it is what would let a choice through."""
     return next((c for c in reversed(CONSTRAINTS) if rejected.get(c)), "memory")
+
+
+def _inference_choice(candidate: Candidate, workload: Workload, specs: Specs) -> Choice | Rejection:
+    """Replicas are independent: the fewest that serve the target rate are the type's cheapest choice."""
+    one = replica(candidate.instance, workload, specs)
+    if isinstance(one, Rejection):
+        return one
+    nodes = max(1, math.ceil(workload.inference.requests_per_second / one.requests_per_second - 1e-12))
+    if nodes > workload.max_nodes:
+        return Rejection("target", f"needs {nodes} replicas, more than max_nodes {workload.max_nodes}")
+    device = specs.devices[candidate.instance.accelerator.model]
+    return _inference(candidate.instance, nodes, candidate.usd_per_node_hour, candidate.purchase, workload, specs, device, one)
 
 
 def _node_counts(candidate: Candidate, workload: Workload, specs: Specs) -> range:
