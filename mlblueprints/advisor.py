@@ -429,7 +429,8 @@ def _explain(ranked: list[Choice], workload: Workload) -> list[Choice]:
             why = f"the only type that meets every constraint for {_model_words(workload)}; {fits}"
         else:
             ratio = choice.usd_per_million / ranked[0].usd_per_million if ranked[0].usd_per_million else 1
-            speed = "faster" if choice.throughput > ranked[0].throughput else "slower"
+            speed = ("as fast" if math.isclose(choice.throughput, ranked[0].throughput, rel_tol=1e-9)
+                     else "faster" if choice.throughput > ranked[0].throughput else "slower")
             why = f"{ratio:.1f}x the cost {unit} of {ranked[0].instance}, {speed}; {fits}"
         out.append(replace(choice, why=why))
     return out
