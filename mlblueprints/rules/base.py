@@ -14,7 +14,7 @@ from mlblueprints.diagnostics import Level
 from mlblueprints.model import Blueprint
 from mlblueprints.advisor import NothingFits, Recommendation
 from mlblueprints.cost import Estimate, estimate
-from mlblueprints.pricing import PriceBook
+from mlblueprints.pricing import PriceBook, PriceOverrideError
 from mlblueprints.resolve import advise_training_cluster, blueprint_prices, resolve_instance
 
 JsonPath = tuple[str | int, ...]
@@ -49,6 +49,11 @@ class RuleContext:
                 self._advice[key] = advise_training_cluster(blueprint, self.catalog, self.prices(blueprint))
             except NothingFits as nothing:
                 self._advice[key] = nothing
+            except PriceOverrideError as error:
+                self._advice[key] = NothingFits(
+                    "price", f"the repository's price overrides cannot be read: {error}",
+                    "fix the file that .mlbp.yaml names (docs/cost.md, Overrides)",
+                )
         return self._advice[key]
 
     def instance(self, blueprint: Blueprint) -> InstanceType | None:

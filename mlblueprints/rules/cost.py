@@ -5,6 +5,7 @@ from __future__ import annotations
 from mlblueprints.advisor import NothingFits
 from mlblueprints.cost import HOURS_30_DAYS, CannotEstimate
 from mlblueprints.diagnostics import Level
+from mlblueprints.pricing import PriceOverrideError
 from mlblueprints.rules.base import Finding, Rule
 
 ALL_KINDS = frozenset({"TrainingCluster", "UltraCluster", "InferenceFleet"})
@@ -30,6 +31,10 @@ class BudgetExceeded(Rule):
             estimate = context.estimate(blueprint)
         except CannotEstimate:
             return  # the instance rules report why the hardware does not resolve
+        except PriceOverrideError as error:
+            yield Finding(("spec", "budget"), f"the budget cannot be checked: the price overrides cannot be read: {error}",
+                          "fix the file that .mlbp.yaml names (docs/cost.md, Overrides)")
+            return
         hourly = estimate.hourly.at(budget.at).high  # the top of a spot range: a budget is a ceiling
         checks = (
             ("usd_per_hour", budget.usd_per_hour, hourly, "per hour"),
@@ -59,8 +64,8 @@ class BudgetPartlyPriced(Rule):
             return
         try:
             estimate = context.estimate(blueprint)
-        except CannotEstimate:
-            return
+        except (CannotEstimate, PriceOverrideError):
+            return  # BP400 or the instance rules report it
         if estimate.unpriced:
             keys = ", ".join(sorted({i.price_key for i in estimate.unpriced}))
             yield Finding(

@@ -43,3 +43,24 @@ def test_bp400_uses_the_top_of_a_spot_range():
 def test_bp400_counts_unpriced_sagemaker_hosting_as_nothing_but_bp401_names_it():
     report = check_fleet(spec_patch={"budget": {"usd_per_hour": 0.01}})
     assert [c for c in codes(report) if c[0] in ("BP400", "BP401")] == [("BP401", "spec.budget")]
+
+
+def test_bp400_checks_ultraclusters_too():
+    from tests.ultracluster_factory import check_ultra
+
+    # 2 x p4d.24xlarge on Batch at max is about $44/h before storage.
+    report = check_ultra({"spec": {"budget": {"usd_per_hour": 40, "at": "max"}}})
+    assert ("BP400", "spec.budget.usd_per_hour") in [(d.code, d.path) for d in report.diagnostics]
+
+
+def test_an_unreadable_price_override_is_a_diagnostic_not_a_crash(tmp_path, monkeypatch):
+    from tests.blueprint_factory import patched, to_yaml
+    from mlblueprints.pipeline import validate_paths
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".mlbp.yaml").write_text("prices: missing.yaml\n")
+    (tmp_path / "bp.yaml").write_text(to_yaml(patched({"spec": {"budget": {"usd_per_hour": 5}}})))
+    report = validate_paths([tmp_path / "bp.yaml"])
+    (diagnostic,) = [d for d in report.diagnostics if d.code == "BP400"]
+    assert "price overrides cannot be read" in diagnostic.message and "missing.yaml: no such file" in diagnostic.message
+    assert not [d for d in report.diagnostics if d.code == "BP099"]
