@@ -532,15 +532,18 @@ def advise_blueprint(blueprint, prices: PriceBook) -> Recommendation | NothingFi
 
 
 def advice_metadata(advice: Recommendation) -> dict:
-    """What the stack's template metadata and `mlbp show` record about the choice."""
+    """What the stack's template metadata and `mlbp show` record about the choice.
+
+    Amounts are text: CloudFormation template metadata takes no floating-point numbers (cfn-lint E4002).
+    """
     best = advice.best
     return {
         "instance_type": best.instance,
         "nodes": best.nodes,
         "purchase": best.purchase,
-        "usd_per_hour": round(best.usd_per_hour, 4),
+        "usd_per_hour": f"{best.usd_per_hour:.4f}",
         "estimate": (f"{best.hours:,.1f} h" if best.hours is not None else f"{best.throughput:,.2f} {best.throughput_unit}"),
-        "usd_per_million": round(best.usd_per_million, 4),
+        "usd_per_million": f"{best.usd_per_million:.4g}",
         "unit": best.unit,
         "why": best.why,
         "runners_up": [f"{c.nodes} x {c.instance}: {c.why}" for c in advice.choices[1:]],
