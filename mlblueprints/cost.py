@@ -479,4 +479,38 @@ def _serverless(pricer: _Pricer, region: str, e, endpoint_name: str, assumptions
     return items
 
 
-__all__ = ["Assumptions", "CannotEstimate", "Counts", "Estimate", "HOURS_30_DAYS", "LEVELS", "Levels", "LineItem", "Usd", "estimate"]
+@dataclass(frozen=True)
+class BudgetBreach:
+    """One cap of ``spec.budget`` the estimate exceeds."""
+
+    field: str  # usd_per_hour | usd_per_30_days
+    figure: float
+    cap: float
+    level: str
+    largest: LineItem | None
+
+    @property
+    def per(self) -> str:
+        return "per hour" if self.field == "usd_per_hour" else "per 30 days"
+
+
+def budget_breaches(estimate: Estimate, budget) -> list[BudgetBreach]:
+    """The caps of ``budget`` (model.workload.Budget) that ``estimate`` exceeds, at the budget's level.
+
+    A range (spot) is checked at its top: a budget is a ceiling. Unpriced items count as
+    nothing here; ``estimate.unpriced`` names them (BP401). The plan command shares this check.
+    """
+    hourly = estimate.hourly.at(budget.at).high
+    priced = [i for i in estimate.items if i.hourly is not None]
+    largest = max(priced, key=lambda i: i.hourly.at(budget.at).high, default=None)
+    breaches = []
+    for field_name, cap, figure in (
+        ("usd_per_hour", budget.usd_per_hour, hourly),
+        ("usd_per_30_days", budget.usd_per_30_days, hourly * HOURS_30_DAYS),
+    ):
+        if cap is not None and figure > cap:
+            breaches.append(BudgetBreach(field_name, figure, cap, budget.at, largest))
+    return breaches
+
+
+__all__ = ["BudgetBreach", "budget_breaches", "Assumptions", "CannotEstimate", "Counts", "Estimate", "HOURS_30_DAYS", "LEVELS", "Levels", "LineItem", "Usd", "estimate"]

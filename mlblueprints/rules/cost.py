@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mlblueprints.advisor import NothingFits
-from mlblueprints.cost import HOURS_30_DAYS, CannotEstimate
+from mlblueprints.cost import CannotEstimate, budget_breaches
 from mlblueprints.diagnostics import Level
 from mlblueprints.pricing import PriceOverrideError
 from mlblueprints.rules.base import Finding, Rule
@@ -35,21 +35,16 @@ class BudgetExceeded(Rule):
             yield Finding(("spec", "budget"), f"the budget cannot be checked: the price overrides cannot be read: {error}",
                           "fix the file that .mlbp.yaml names (docs/cost.md, Overrides)")
             return
-        hourly = estimate.hourly.at(budget.at).high  # the top of a spot range: a budget is a ceiling
-        checks = (
-            ("usd_per_hour", budget.usd_per_hour, hourly, "per hour"),
-            ("usd_per_30_days", budget.usd_per_30_days, hourly * HOURS_30_DAYS, "per 30 days"),
-        )
-        biggest = max((i for i in estimate.items if i.hourly is not None), key=lambda i: i.hourly.at(budget.at).high, default=None)
-        for field, cap, figure, per in checks:
-            if cap is not None and figure > cap:
-                largest = (f"; the largest item is {biggest.description} at {_money(biggest.hourly.at(budget.at).high)}/h"
-                           if biggest else "")
-                yield Finding(
-                    ("spec", "budget", field),
-                    f"estimated {_money(figure)} {per} at {budget.at} exceeds the budget of {_money(cap)}{largest}",
-                    "lower the node counts or the instance size, or raise the budget; `mlbp cost` shows every line item",
-                )
+        for breach in budget_breaches(estimate, budget):
+            largest = breach.largest
+            biggest = (f"; the largest item is {largest.description} at {_money(largest.hourly.at(breach.level).high)}/h"
+                       if largest else "")
+            yield Finding(
+                ("spec", "budget", breach.field),
+                f"estimated {_money(breach.figure)} {breach.per} at {breach.level} exceeds the budget of "
+                f"{_money(breach.cap)}{biggest}",
+                "lower the node counts or the instance size, or raise the budget; `mlbp cost` shows every line item",
+            )
 
 
 class BudgetPartlyPriced(Rule):
