@@ -221,3 +221,17 @@ def test_mlbp_cost_reports_a_bad_price_file_as_a_usage_error(tmp_path, capsys):
     prices.write_text("prices: {}\n")
     assert main(["cost", str(ROOT / "blueprints" / "finetune-g5.yaml"), "--prices", str(prices)]) == 2
     assert "`source` is required" in capsys.readouterr().err
+
+
+def test_cost_and_advise_never_import_aws_cdk():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from mlblueprints.cli import main; "
+        f"main(['cost', {str(ROOT / 'blueprints')!r}, '--format', 'json']); "
+        f"main(['advise', {str(ROOT / 'blueprints' / 'finetune-auto.yaml')!r}]); "
+        "assert 'aws_cdk' not in sys.modules and 'constructs' not in sys.modules, 'aws_cdk imported'"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
