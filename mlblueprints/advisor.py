@@ -347,13 +347,7 @@ def advise(workload: Workload, region: str, catalog: Catalog | None = None, pric
     rejected: dict[str, int] = {}
     over_budget: list[Rejection] = []
     for candidate in pool:
-        outcome: Choice | Rejection = Rejection("memory", "does not fit within max_nodes")
-        if workload.task == "inference":
-            outcome = _inference_choice(candidate, workload, specs)
-        for nodes in _node_counts(candidate, workload, specs) if workload.task == "training" else ():
-            outcome = evaluate(candidate.instance, nodes, candidate.usd_per_node_hour, candidate.purchase, workload, specs)
-            if isinstance(outcome, Choice) or outcome.constraint == "budget":
-                break  # more nodes only cost more per hour and in total
+        outcome = _best_for(candidate, workload, specs)
         if isinstance(outcome, Choice):
             best.append(outcome)
         else:
@@ -371,6 +365,18 @@ def _binding_from_rejections(rejected: dict[str, int]) -> str:
     """The latest constraint (in CONSTRAINTS order) that rejected a type: the types it rejected met every
     earlier one, so relaxing it is what would let a choice through."""
     return next((c for c in reversed(CONSTRAINTS) if rejected.get(c)), "memory")
+
+
+def _best_for(candidate: Candidate, workload: Workload, specs: Specs) -> Choice | Rejection:
+    """A type's cheapest choice, or the constraint that rules the type out."""
+    if workload.task == "inference":
+        return _inference_choice(candidate, workload, specs)
+    outcome: Choice | Rejection = Rejection("memory", f"does not fit in {workload.max_nodes} node(s)")
+    for nodes in _node_counts(candidate, workload, specs):
+        outcome = evaluate(candidate.instance, nodes, candidate.usd_per_node_hour, candidate.purchase, workload, specs)
+        if isinstance(outcome, Choice) or outcome.constraint == "budget":
+            break  # more nodes only cost more per hour and in total
+    return outcome
 
 
 def _inference_choice(candidate: Candidate, workload: Workload, specs: Specs) -> Choice | Rejection:
