@@ -342,7 +342,7 @@ def advise(workload: Workload, region: str, catalog: Catalog | None = None, pric
     pool, stages = candidates(workload, region, catalog, prices, specs, allowed_kinds=allowed_kinds)
     for constraint in ("compatibility", "precision", "region", "price"):
         if not stages[constraint]:
-            raise _nothing(constraint, workload, region, catalog, stages, specs)
+            raise _nothing(constraint, workload, region, catalog, {**stages, "allowed_kinds": allowed_kinds}, specs)
     best: list[Choice] = []
     rejected: dict[str, int] = {}
     over_budget: list[Rejection] = []
@@ -452,9 +452,10 @@ def _nothing(constraint: str, workload: Workload, region: str, catalog: Catalog,
             return NothingFits(constraint, f"{framework} runs only on {', '.join(unmodelled)}, which has no public memory-bandwidth "
                                "figure, so the throughput model cannot rank it",
                                "name the instance type instead of `auto`, or choose another framework")
-        return NothingFits(constraint, f"{framework} {workload.task} runs on none of the allowed accelerators "
-                           f"(it runs on {', '.join(runs_on)})",
-                           "choose a framework the hardware and image support (docs/cost.md, compatibility table)")
+        allowed = stages.get("allowed_kinds")
+        limit = f"; the blueprint's image and container allow {' and '.join(sorted(allowed)) or 'no accelerator'}" if allowed is not None else ""
+        return NothingFits(constraint, f"{framework} {workload.task} runs on {', '.join(runs_on)}{limit}",
+                           "choose a framework, image and container for the same hardware (docs/cost.md, compatibility table)")
     if constraint == "precision":
         if workload.task == "training" and workload.model.precision not in TRAINING_PRECISIONS:
             return NothingFits(constraint, f"training does not run in {workload.model.precision} (weight-only quantisation is for inference)",

@@ -152,9 +152,22 @@ def advise_training_cluster(blueprint: Blueprint, catalog: Catalog, prices: Pric
         if spec.budget.usd_per_30_days is not None:
             caps.append(spec.budget.usd_per_30_days / HOURS_30_DAYS)
     workload = replace(workload, usd_per_hour=min(caps) if caps else None)
+    return advisor.advise(workload, spec.region, catalog, prices, allowed_kinds=_allowed_kinds(spec))
+
+
+def _allowed_kinds(spec) -> frozenset[str] | None:
+    """The accelerator kinds both the image and the Deep Learning Container can drive (BP102, BP103)."""
     kind = IMAGE_ACCELERATORS.get(spec.image.dlami) if spec.image.dlami else spec.image.accelerator
-    allowed = frozenset({kind}) if kind in ("gpu", "neuron") else None
-    return advisor.advise(workload, spec.region, catalog, prices, allowed_kinds=allowed)
+    allowed = {kind} if kind in ("gpu", "neuron") else {"gpu", "neuron"}
+    container = spec.container
+    if container is not None and container.uri is None:
+        for candidate in sorted(allowed):
+            try:
+                images.dlc_uri(container.framework, container.version, region=spec.region, scope="training",
+                               processor=candidate, python=container.python)
+            except images.ImageNotFound:
+                allowed.discard(candidate)
+    return frozenset(allowed)
 
 
 def resolve_training_cluster(blueprint: Blueprint, catalog: Catalog, prices: PriceBook | None = None) -> Resolved:

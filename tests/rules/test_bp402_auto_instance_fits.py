@@ -44,3 +44,11 @@ def test_auto_resolves_to_the_advisors_choice_for_the_other_rules():
     report = check_patch(auto())
     assert not report.has_errors
     assert [d.code for d in report.diagnostics] == []
+
+
+def test_the_image_and_container_limit_the_hardware():
+    neuron = {**WORKLOAD, "model": {**WORKLOAD["model"], "framework": "pytorch-neuronx"}}
+    report = check_patch(auto(neuron))  # base-gpu image, CUDA PyTorch container
+    (diagnostic,) = [d for d in report.diagnostics if d.code == "BP402"]
+    assert "pytorch-neuronx training runs on trainium, trainium2, inferentia2; the blueprint's image and container allow gpu" \
+        in diagnostic.message
