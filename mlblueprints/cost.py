@@ -18,12 +18,15 @@ Conventions (docs/cost.md):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, Iterable
 
-from mlblueprints.catalog import Catalog, load_catalog
+from mlblueprints.catalog import Catalog, InstanceType, load_catalog
 from mlblueprints.model import Blueprint, Nodes
 from mlblueprints.pricing import Price, PriceBook
+
+if TYPE_CHECKING:  # resolve imports this module
+    from mlblueprints.resolve import LustrePlan
 
 HOURS_30_DAYS = 720
 HOURS_PER_MONTH = 730
@@ -216,11 +219,12 @@ def estimate(
 class _Hardware:
     """What a blueprint runs on, as far as cost needs it."""
 
-    instance: object = None
-    nodes: object = None
+    instance: InstanceType | None = None
+    nodes: Nodes | None = None
+    #: UltraCluster: what the orchestrator launches (``ml.<type>`` on HyperPod).
     node_type: str = ""
-    lustre: object = None
-    #: InferenceFleet: endpoint name -> ((variant, ml type), ...), shadow (variant, ml type) or None.
+    lustre: LustrePlan | None = None
+    #: InferenceFleet: per endpoint (endpoint, its SageMaker name, ((variant, ml type), ...), (shadow, ml type) or None).
     endpoints: tuple = ()
 
 

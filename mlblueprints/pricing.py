@@ -1,21 +1,9 @@
 """Unit prices: the committed price book, plus the overrides a user supplies.
 
 ``data/prices.json`` is rebuilt by ``scripts/refresh_prices.py``; every row keeps its
-source, as-of date and whether it is verified. A key is ``service/region/item``:
-
-  ===========================================  ===================  ====================
-  key                                          unit                 offline source
-  ===========================================  ===================  ====================
-  ``ec2/<region>/<type>``                      hour                 shared CSVs
-  ``ec2-spot/<region>/<type>``                 hour (usd..usd_max)  per-zone snapshot
-  ``ec2-capacity-block/<region>/<type>``       hour                 override only
-  ``sagemaker/<region>/<ml.type>/<component>``  hour (hosting, ...)  offer file/override
-  ``sagemaker-serverless/<region>/<memory>``   second of compute    override only
-  ``sagemaker-serverless-provisioned/...``     second               override only
-  ``fsx/<region>/<deployment>[/<MB/s/TiB>]``   GB-month             storage.csv
-  ``ebs/<region>/gp3``, ``s3/<region>/standard``  GB-month          storage.csv
-  ``natgateway/<region>/hour``                 hour                 offer file/override
-  ===========================================  ===================  ====================
+source, as-of date and whether it is verified. A key is ``service/region/item``; the
+services and their units are ``SERVICE_UNITS`` below, and docs/cost.md lists where each
+comes from (no ``sagemaker*``, ``natgateway`` or ``ec2-capacity-block`` price offline).
 
 A missing key is *unpriced*: estimates name it and never substitute a number.
 
