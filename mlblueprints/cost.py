@@ -299,10 +299,14 @@ def _ebs(pricer: _Pricer, region: str, gib: int, counts: Counts, what: str) -> L
 
 def _compute(pricer: _Pricer, region: str, instance: str, counts: Counts, purchase: str) -> LineItem:
     if purchase == "spot":
+        notes = ["spot prices are a snapshot, not a forecast; interruptions are not priced"]
+        on_demand = pricer.prices.get(f"ec2/{region}/{instance}")
+        if pricer.prices.get(f"ec2-spot/{region}/{instance}") is None and on_demand is not None:
+            notes.append(f"spot never exceeds the on-demand rate: at most ${on_demand.usd:,.2f}/h per node")
         return pricer.item(
             "compute", "spot", f"{instance} spot (range over the region's zones)", f"ec2-spot/{region}/{instance}",
             counts, missing=f"no spot price for {instance} in {region} in the snapshot (ec2_spot_by_az.csv)",
-            notes=("spot prices are a snapshot, not a forecast; interruptions are not priced",),
+            notes=notes,
         )
     return pricer.item(
         "compute", "compute", f"{instance} on-demand", f"ec2/{region}/{instance}", counts,
