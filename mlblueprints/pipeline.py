@@ -16,6 +16,7 @@ from mlblueprints import model
 from mlblueprints.catalog import load_catalog
 from mlblueprints.diagnostics import Diagnostic, Level, dotted, has_errors
 from mlblueprints.loader import LoadedDocument, SourceMap, load_file
+from mlblueprints.pricing import CONFIG_NAMES
 from mlblueprints.rules import ALL_RULES, BLUEPRINT_RULES, CROSS_RULES, Finding, RuleContext
 from mlblueprints.schema_check import check_schema
 
@@ -43,13 +44,16 @@ class Report:
 
 
 def find_blueprint_files(paths: Iterable[str | os.PathLike]) -> list[Path]:
-    """Files as given, and ``*.yaml``/``*.yml`` found recursively under folders."""
+    """Files as given, and ``*.yaml``/``*.yml`` found recursively under folders (not the .mlbp.yaml configuration)."""
     found: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             found.extend(
-                sorted(p for p in path.rglob("*") if p.suffix in BLUEPRINT_SUFFIXES and p.is_file())
+                sorted(
+                    p for p in path.rglob("*")
+                    if p.suffix in BLUEPRINT_SUFFIXES and p.name not in CONFIG_NAMES and p.is_file()
+                )
             )
         elif path.is_file():
             found.append(path)

@@ -99,3 +99,11 @@ def test_a_bad_configuration_is_an_error_at_its_position(tmp_path, text, message
     with pytest.raises(PriceOverrideError, match=message) as error:
         price_book(search_from=tmp_path)
     assert str(error.value).startswith(f"{tmp_path / '.mlbp.yaml'}:1:")
+
+
+def test_validating_a_folder_skips_the_repository_configuration(tmp_path):
+    from mlblueprints.pipeline import find_blueprint_files
+
+    write(tmp_path / ".mlbp.yaml", "prices: p.yaml\n")
+    write(tmp_path / "train.yaml", "apiVersion: mlblueprints/v1\n")
+    assert find_blueprint_files([tmp_path]) == [tmp_path / "train.yaml"]
