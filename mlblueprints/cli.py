@@ -208,6 +208,7 @@ def _assumption_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--serverless-rph", type=float, default=3600, metavar="N", help="serverless requests per hour (default 3600)")
     parser.add_argument("--serverless-ms", type=float, default=200, metavar="MS", help="serverless mean duration (default 200 ms)")
     parser.add_argument("--async-busy-hours", type=float, default=8, metavar="H", help="hours a day a scale-to-zero async endpoint runs (default 8)")
+    parser.add_argument("--block-days", type=float, metavar="D", help="a Capacity Block's duration in days, to price the whole block")
 
 
 def _price_book(args):
@@ -233,6 +234,7 @@ def _cost(args) -> int:
         serverless_requests_per_hour=args.serverless_rph,
         serverless_duration_ms=args.serverless_ms,
         async_busy_hours_per_day=args.async_busy_hours,
+        capacity_block_days=args.block_days,
     )
     estimates = [cost.estimate(b, prices, assumptions) for b in report.blueprints]
     render = {"text": cost_report.format_text, "json": cost_report.format_json, "markdown": cost_report.format_markdown}

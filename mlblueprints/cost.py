@@ -18,7 +18,7 @@ Conventions (docs/cost.md):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from mlblueprints.catalog import Catalog, InstanceType, load_catalog
@@ -161,6 +161,8 @@ class Assumptions:
     serverless_duration_ms: float = 200.0
     #: Async endpoints that scale to zero run their instances this many hours a day at "desired".
     async_busy_hours_per_day: float = 8.0
+    #: A Capacity Block's duration in days, to price the whole block (paid up front).
+    capacity_block_days: float | None = None
 
 
 class _Pricer:
@@ -374,15 +376,20 @@ def _ultracluster(blueprint, resolved, pricer: _Pricer, assumptions: Assumptions
         items.append(_reservation(pricer, region, instance, n, spec.capacity.reservation_id))
     elif spec.capacity.source == "capacity-block":
         counts = Counts.fixed(n)
-        items.append(
-            pricer.item(
-                "compute", "capacity-block", f"Capacity Block {spec.capacity.reservation_id}: {n}x {instance}",
-                f"ec2-capacity-block/{region}/{instance}", counts,
-                missing="Capacity Block prices are set per offering and block duration and are not in the offline data; "
-                f"set ec2-capacity-block/{region}/{instance} (USD per instance-hour) with --prices",
-                notes=("a Capacity Block is paid up front for its whole duration, used or not",),
-            )
+        block = pricer.item(
+            "compute", "capacity-block", f"Capacity Block {spec.capacity.reservation_id}: {n}x {instance}",
+            f"ec2-capacity-block/{region}/{instance}", counts,
+            missing="Capacity Block prices are set per offering and block duration and are not in the offline data; "
+            f"set ec2-capacity-block/{region}/{instance} (USD per instance-hour) with --prices",
+            notes=("a Capacity Block is paid up front for its whole duration, used or not",),
         )
+        days = assumptions.capacity_block_days
+        if days is not None and block.hourly is not None:
+            upfront = block.hourly.max.high * 24 * days
+            block = replace(block, notes=block.notes + (f"a {days:g}-day block costs ${upfront:,.2f} up front (--block-days)",))
+        elif days is None:
+            notes.append("the Capacity Block's duration is not in the blueprint: pass --block-days to price the whole block")
+        items.append(block)
     else:
         # Batch's compute environment scales from 0 vCPUs; nodes run while a job does.
         counts = Counts(0, n, n)

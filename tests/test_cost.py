@@ -77,8 +77,10 @@ def test_a_capacity_block_is_unpriced_until_its_price_is_supplied():
     b = blueprint(document)
     block = item(cost.estimate(b, BASE), "capacity-block")
     assert block.unpriced and "ec2-capacity-block/us-east-1/p5.48xlarge" in block.unpriced_reason
-    priced = item(cost.estimate(b, book(**{"ec2-capacity-block__us-east-1__p5.48xlarge": 31.0})), "capacity-block")
+    priced = item(cost.estimate(b, book(**{"ec2-capacity-block__us-east-1__p5.48xlarge": 31.0}),
+                                cost.Assumptions(capacity_block_days=7)), "capacity-block")
     assert priced.hourly.desired.low == 2 * 31.0
+    assert "a 7-day block costs $10,416.00 up front" in " ".join(priced.notes)  # 2 x 31 x 24 x 7
 
 
 def test_fsx_is_priced_by_deployment_type_and_tier_and_flagged_unverified():
