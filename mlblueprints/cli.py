@@ -211,21 +211,29 @@ def _assumption_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--block-days", type=float, metavar="D", help="a Capacity Block's duration in days, to price the whole block")
 
 
-def _price_book(args):
-    from pathlib import Path
-
+def _prices_for(args):
+    """blueprint -> its price book: the --prices file, else its repository's .mlbp.yaml (as validation reads it)."""
     from mlblueprints.pricing import PriceOverrideError, price_book
+    from mlblueprints.resolve import blueprint_prices
 
     try:
-        return price_book(args.prices, search_from=Path.cwd())
+        explicit = price_book(args.prices) if args.prices else None
     except (PriceOverrideError, OSError) as error:
         raise UsageError(str(error)) from error
+
+    def prices(blueprint):
+        try:
+            return explicit or blueprint_prices(blueprint)
+        except (PriceOverrideError, OSError) as error:
+            raise UsageError(str(error)) from error
+
+    return prices
 
 
 def _cost(args) -> int:
     from mlblueprints import cost, cost_report
 
-    prices = _price_book(args)
+    prices = _prices_for(args)
     report = validate_paths(args.paths)
     for diagnostic in report.diagnostics:
         print(diagnostic.format_text(), file=sys.stderr)
@@ -236,7 +244,7 @@ def _cost(args) -> int:
         async_busy_hours_per_day=args.async_busy_hours,
         capacity_block_days=args.block_days,
     )
-    estimates = [cost.estimate(b, prices, assumptions) for b in report.blueprints]
+    estimates = [cost.estimate(b, prices(b), assumptions) for b in report.blueprints]
     render = {"text": cost_report.format_text, "json": cost_report.format_json, "markdown": cost_report.format_markdown}
     print(render[args.format](estimates))
     return EXIT_INVALID if report.has_errors else EXIT_OK
@@ -245,11 +253,11 @@ def _cost(args) -> int:
 def _advise(args) -> int:
     from mlblueprints import advisor
 
-    prices = _price_book(args)
+    prices = _prices_for(args)
     report = validate_paths(args.paths)
     for diagnostic in report.diagnostics:
         print(diagnostic.format_text(), file=sys.stderr)
-    results = [(b, advisor.advise_blueprint(b, prices)) for b in report.blueprints if advisor.is_auto(b)]
+    results = [(b, advisor.advise_blueprint(b, prices(b))) for b in report.blueprints if advisor.is_auto(b)]
     if args.format == "json":
         print(json.dumps([advisor.advice_dict(b, advice) for b, advice in results], indent=2))
     else:

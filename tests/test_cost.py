@@ -237,3 +237,16 @@ def test_cost_and_advise_never_import_aws_cdk():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
+
+
+def test_mlbp_cost_reads_the_blueprints_repository_configuration(tmp_path, capsys):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".mlbp.yaml").write_text("prices: pricing.yaml\n")
+    (tmp_path / "pricing.yaml").write_text("source: our bill\nprices:\n  natgateway/us-east-1/hour: 0.045\n")
+    (tmp_path / "blueprints").mkdir()
+    (tmp_path / "blueprints" / "train.yaml").write_text(to_yaml(patched()))
+    assert main(["cost", str(tmp_path / "blueprints"), "--format", "json"]) == 0
+    (estimate,) = json.loads(capsys.readouterr().out)
+    nat = next(i for i in estimate["items"] if i["category"] == "nat")
+    assert nat["hourly"]["desired"]["low"] == 0.045 and nat["source"] == "our bill (unknown)"
+    assert estimate["price_overrides"] == [str(tmp_path / "pricing.yaml")]
