@@ -158,7 +158,8 @@ def advise_training_cluster(blueprint: Blueprint, catalog: Catalog, prices: Pric
 def _allowed_kinds(spec) -> frozenset[str] | None:
     """The accelerator kinds both the image and the Deep Learning Container can drive (BP102, BP103)."""
     kind = IMAGE_ACCELERATORS.get(spec.image.dlami) if spec.image.dlami else spec.image.accelerator
-    allowed = {kind} if kind in ("gpu", "neuron") else {"gpu", "neuron"}
+    # A custom AMI declares its stack: gpu, neuron, or none (no accelerator driver at all).
+    allowed = {kind} if kind in ("gpu", "neuron") else set() if kind == "none" else {"gpu", "neuron"}
     container = spec.container
     if container is not None and container.uri is None:
         for candidate in sorted(allowed):
