@@ -582,7 +582,7 @@ def format_advice(blueprint, advice: Recommendation | NothingFits) -> str:
     head = f"{blueprint.file}: {blueprint.metadata.name} ({blueprint.spec.region})"
     if isinstance(advice, NothingFits):
         return f"{head}: nothing fits: {advice.message}\n  hint: {advice.hint}"
-    rejected = ", ".join(f"{n} by {c}" for c, n in advice.rejected.items())
-    lines = [f"{head}: {advice.considered} priced types considered" + (f" ({rejected} rejected)" if rejected else "")]
+    rejected = ", ".join(f"{n} by {c}" for c, n in sorted(advice.rejected.items(), key=lambda kv: CONSTRAINTS.index(kv[0])))
+    lines = [f"{head}: {advice.considered} priced types considered" + (f" (rejected: {rejected})" if rejected else "")]
     lines += [format_choice(c, i + 1) for i, c in enumerate(advice.choices)]
     return "\n".join(lines)
