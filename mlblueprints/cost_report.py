@@ -54,6 +54,20 @@ def _total_line(estimate: Estimate) -> str:
     )
 
 
+def _overall(estimates: list[Estimate]) -> str | None:
+    """One line over several blueprints: the sum at each size and how many items are unpriced."""
+    if len(estimates) < 2:
+        return None
+    total = sum((e.hourly for e in estimates[1:]), estimates[0].hourly)
+    unpriced = sum(len(e.unpriced) for e in estimates)
+    missing = f", {unpriced} unpriced item(s) not included" if unpriced else ""
+    return (
+        f"all {len(estimates)} blueprints: per hour {money(total.min)} / {money(total.desired)} / {money(total.max)}; "
+        f"30 days {money(total.min * HOURS_30_DAYS)} / {money(total.desired * HOURS_30_DAYS)} / "
+        f"{money(total.max * HOURS_30_DAYS)} (min / desired / max){missing}"
+    )
+
+
 def format_text(estimates: list[Estimate]) -> str:
     out = []
     for e in estimates:
@@ -66,11 +80,17 @@ def format_text(estimates: list[Estimate]) -> str:
         out.append("  " + _total_line(e))
         out.extend("  " + line for line in _footer(e))
         out.append("")
+    overall = _overall(estimates)
+    if overall:
+        out.append(overall)
     return "\n".join(out)
 
 
 def format_markdown(estimates: list[Estimate]) -> str:
     out = ["## mlbp cost", ""]
+    overall = _overall(estimates)
+    if overall:
+        out += [f"**{overall}**", ""]
     for e in estimates:
         out.append(f"### {e.name} ({e.kind}, {e.region})")
         out.append("")

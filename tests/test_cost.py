@@ -250,3 +250,13 @@ def test_mlbp_cost_reads_the_blueprints_repository_configuration(tmp_path, capsy
     nat = next(i for i in estimate["items"] if i["category"] == "nat")
     assert nat["hourly"]["desired"]["low"] == 0.045 and nat["source"] == "our bill (unknown)"
     assert estimate["price_overrides"] == [str(tmp_path / "pricing.yaml")]
+
+
+def test_several_blueprints_get_an_overall_line_that_counts_unpriced_items():
+    estimates = [cost.estimate(training(), BASE), cost.estimate(blueprint(fleet()), BASE)]
+    text = cost_report.format_text(estimates)
+    last = text.splitlines()[-1]
+    desired = estimates[0].hourly.desired.low + estimates[1].hourly.desired.low
+    assert last.startswith(f"all 2 blueprints: per hour $0 / {cost_report.money(cost.Usd.of(desired))} /")
+    assert last.endswith("3 unpriced item(s) not included")  # 2 NAT gateways, 1 hosting variant
+    assert cost_report.format_markdown(estimates).splitlines()[2].startswith("**all 2 blueprints:")
