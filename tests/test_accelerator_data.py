@@ -38,3 +38,19 @@ def test_neuron_frameworks_run_only_on_aws_chips_and_cuda_ones_only_on_nvidia():
     for name, framework in frameworks.items():
         chips = set(framework["accelerators"])
         assert chips <= neuron if "neuron" in name else not chips & neuron, name
+
+
+def test_a_catalog_model_without_figures_or_a_figure_without_a_source_is_refused(tmp_path, monkeypatch):
+    import pytest
+
+    source = refresh_accelerators.SOURCE.read_text()
+    missing = tmp_path / "missing.yaml"
+    missing.write_text(source.replace("  gaudi:\n", "  gaudi-removed:\n"))
+    monkeypatch.setattr(refresh_accelerators, "SOURCE", missing)
+    with pytest.raises(ValueError, match=r"missing \['gaudi'\], unknown \['gaudi-removed'\]"):
+        refresh_accelerators.build("2026-11-30")
+    unsourced = tmp_path / "unsourced.yaml"
+    unsourced.write_text(source.replace("t4: {source: nvidia-t4,", "t4: {source: a-blog,"))
+    monkeypatch.setattr(refresh_accelerators, "SOURCE", unsourced)
+    with pytest.raises(ValueError, match="t4: source 'a-blog' is not listed"):
+        refresh_accelerators.build("2026-11-30")
