@@ -61,6 +61,7 @@ bench: setup
 	$(BIN)/python bench/validate.py
 	$(BIN)/python bench/advise.py
 	$(BIN)/python bench/synth.py
+	$(BIN)/python bench/plan.py
 
 clean:
 	rm -rf $(VENV) node_modules cdk.out .pytest_cache .hypothesis .e2e

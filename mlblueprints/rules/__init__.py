@@ -1,6 +1,7 @@
 """Every semantic rule, by id. Ids are stable: never reuse or renumber one."""
 
 from mlblueprints.rules.base import CrossRule, Finding, Rule, RuleContext
+from mlblueprints.rules.batch_network import BatchTaskSecurityGroup
 from mlblueprints.rules.cost import AutoInstanceFits, AutoInstanceSetsNodes, BudgetExceeded, BudgetPartlyPriced
 from mlblueprints.rules.capacity import NodeCountOrder, ReservationZone, SpotWithReservation
 from mlblueprints.rules.images import DeepLearningAmiExists, DeepLearningContainerExists
@@ -23,6 +24,7 @@ from mlblueprints.rules.inference import (
 from mlblueprints.rules.instance import AcceleratorImagePairing, IdleAccelerators, InstanceTypeOffered
 from mlblueprints.rules.naming import UniqueName
 from mlblueprints.rules.network import ZonesMatchRegionAndSubnets
+from mlblueprints.rules.plan import AllowedReplacementIsTemporary
 from mlblueprints.rules.storage import FsxCapacityAndThroughput, FsxSingleZone
 from mlblueprints.rules.ultracluster import ULTRACLUSTER_RULES
 
@@ -53,6 +55,8 @@ BLUEPRINT_RULES: tuple[Rule, ...] = (
     UniqueEndpointNames(),
     ModeSettings(),
     *ULTRACLUSTER_RULES,
+    BatchTaskSecurityGroup(),
+    AllowedReplacementIsTemporary(),
     BudgetExceeded(),
     BudgetPartlyPriced(),
     AutoInstanceFits(),
