@@ -81,3 +81,16 @@ def test_the_stack_carries_the_advisors_choice_in_its_metadata_and_node_counts(b
     assert (group["Properties"]["MinSize"], group["Properties"]["MaxSize"], group["Properties"]["DesiredCapacity"]) == ("0", "3", "3")
     (launch,) = [r for r in template["Resources"].values() if r["Type"] == "AWS::EC2::LaunchTemplate"]
     assert launch["Properties"]["LaunchTemplateData"]["InstanceType"] == "g6e.xlarge"
+
+
+def test_the_plan_cost_hook_counts_the_advisors_nodes():
+    from pathlib import Path
+
+    from mlblueprints.catalog import load_catalog
+    from mlblueprints.pipeline import validate_paths
+    from mlblueprints.plan import hooks
+
+    root = Path(__file__).resolve().parents[1]
+    (blueprint,) = validate_paths([root / "blueprints" / "finetune-auto.yaml"]).blueprints
+    price = load_catalog().get("g6e.xlarge").on_demand_usd_per_hour
+    assert hooks.hourly_cost(blueprint).usd_per_hour == pytest.approx(2 * price)
