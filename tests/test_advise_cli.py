@@ -73,7 +73,7 @@ def test_advise_says_when_nothing_is_auto(capsys):
 def test_the_stack_carries_the_advisors_choice_in_its_metadata_and_node_counts(build_stack):
     from aws_cdk.assertions import Template
 
-    stack = build_stack(valid(patched(AUTO)))
+    stack = build_stack(valid(patched(AUTO))).compute
     template = Template.from_stack(stack).to_json()
     advice = template["Metadata"]["mlblueprints:advisor"]
     assert (advice["instance_type"], advice["nodes"]) == ("g6e.xlarge", 3)
