@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
+from mlblueprints import hazards
 from mlblueprints.model import Blueprint
 from mlblueprints.resolve import resolve
 
@@ -91,25 +92,17 @@ def budget_of(blueprint: Blueprint) -> Budget | None:
 HazardProvider = Callable[[Blueprint, Blueprint], Iterable]
 
 
-def _providers() -> list[HazardProvider]:
-    try:
-        from mlblueprints.hazards import update_hazards as provider  # written alongside; absent until merged
-    except ImportError:
-        return []
-    return [provider]
-
-
 #: Each provider takes (old blueprint, new blueprint) and yields objects with ``message`` and,
 #: optionally, ``path`` (the blueprint field), ``hint`` or ``procedure`` (steps) and ``severity``.
-HAZARD_PROVIDERS: list[HazardProvider] = _providers()
+HAZARD_PROVIDERS: list[HazardProvider] = [hazards.update_hazards]
 
 
 def update_hazards(old: Blueprint, new: Blueprint) -> list[Hazard]:
-    hazards = []
+    found_hazards = []
     for provider in HAZARD_PROVIDERS:
         for found in provider(old, new) or ():
             steps = getattr(found, "procedure", ()) or ()
-            hazards.append(
+            found_hazards.append(
                 Hazard(
                     message=getattr(found, "message", str(found)),
                     path=tuple(getattr(found, "path", ()) or ()),
@@ -117,4 +110,4 @@ def update_hazards(old: Blueprint, new: Blueprint) -> list[Hazard]:
                     level=getattr(found, "severity", "error") or "error",
                 )
             )
-    return hazards
+    return found_hazards
