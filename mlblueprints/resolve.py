@@ -13,7 +13,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
 
-from mlblueprints import advisor, images, serving
+from mlblueprints import advisor, images, names, serving
 from mlblueprints.cost import HOURS_30_DAYS
 from mlblueprints.pricing import PriceBook, price_book
 from mlblueprints.catalog import Catalog, InstanceType, load_catalog
@@ -236,7 +236,7 @@ class ResolvedFleet:
 
 
 def endpoint_name(blueprint: Blueprint, endpoint: Endpoint) -> str:
-    return f"{blueprint.metadata.name}-{endpoint.name}"
+    return names.endpoint_name(blueprint.metadata.name, endpoint.name)
 
 
 def resolve_serving_container(container: Container, region: str, hardware: str) -> ContainerImage:

@@ -4,6 +4,7 @@ from mlblueprints.rules.base import CrossRule, Finding, Rule, RuleContext
 from mlblueprints.rules.batch_network import BatchTaskSecurityGroup
 from mlblueprints.rules.cost import AutoInstanceFits, AutoInstanceSetsNodes, BudgetExceeded, BudgetPartlyPriced
 from mlblueprints.rules.capacity import NodeCountOrder, ReservationZone, SpotWithReservation
+from mlblueprints.rules.formats import FORMAT_RULES
 from mlblueprints.rules.images import DeepLearningAmiExists, DeepLearningContainerExists
 from mlblueprints.rules.inference import (
     AsyncOutputPath,
@@ -55,6 +56,7 @@ BLUEPRINT_RULES: tuple[Rule, ...] = (
     UniqueEndpointNames(),
     ModeSettings(),
     *ULTRACLUSTER_RULES,
+    *FORMAT_RULES,
     BatchTaskSecurityGroup(),
     AllowedReplacementIsTemporary(),
     BudgetExceeded(),

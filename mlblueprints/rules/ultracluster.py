@@ -245,10 +245,15 @@ class FsxSameZone(Rule):
 
 
 class HyperPodTypes(Rule):
+    """Offered means cfn-lint's HyperPod list for the region, within the SageMaker API's
+    ``ClusterInstanceType`` enum, minus what the template validator of ``cdk synth`` rejects
+    there (``catalog.offerings``). Workers must also be catalog types: the stack needs their
+    accelerators and EFA cards; the controller runs no training and may be any offered type."""
+
     id = "BP209"
     level = Level.ERROR
-    summary = "HyperPod instance types are ml.* types that SageMaker HyperPod offers in the region"
-    source_url = "https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-prerequisites.html"
+    summary = "HyperPod instance types are ml.* types HyperPod offers in the region; workers are catalog types"
+    source_url = "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ClusterInstanceGroupSpecification.html"
     kinds = ULTRACLUSTER
 
     def check(self, blueprint, context):
@@ -266,7 +271,17 @@ class HyperPodTypes(Rule):
                     "ask for another accelerator or region",
                 )
         else:
-            yield from self._one(catalog, request.type, spec.region, INSTANCE + ("type",))
+            path = INSTANCE + ("type",)
+            offered = list(self._one(catalog, request.type, spec.region, path))
+            yield from offered
+            if not offered and catalog.get(request.type.removeprefix("ml.")) is None:
+                yield Finding(
+                    path,
+                    f"{request.type} is a HyperPod type, but not one in the mlblueprints catalog, so its "
+                    "accelerators and EFA cards are unknown",
+                    "UltraCluster workers are accelerated training types: pick one such as ml.p5.48xlarge, "
+                    "ml.p4d.24xlarge or ml.trn1.32xlarge (see mlblueprints/data/instances.json)",
+                )
         yield from self._one(catalog, spec.hyperpod.controller_type, spec.region, ("spec", "hyperpod", "controller_type"))
 
     @staticmethod
