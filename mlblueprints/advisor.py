@@ -281,7 +281,7 @@ class Candidate:
 
 @functools.lru_cache(maxsize=4096)
 def _offered(framework_name: str, task: str, model_precision: str, region: str, catalog: Catalog, specs: Specs,
-             allowed_kinds: frozenset[str] | None) -> tuple[tuple[str, list[InstanceType]], ...]:
+             allowed_types: frozenset[str] | None) -> tuple[tuple[str, list[InstanceType]], ...]:
     """Constraints 1-3 without prices (cached: they depend only on these arguments)."""
     framework = specs.frameworks[framework_name]
     precision = COMPUTE_PRECISION.get(model_precision, model_precision)
@@ -291,7 +291,7 @@ def _offered(framework_name: str, task: str, model_precision: str, region: str, 
         t for t in pool
         if t.accelerator.model in framework["accelerators"] and task in framework["tasks"]
         and not (task == "training" and t.accelerator.model in specs.inference_only)
-        and (allowed_kinds is None or t.accelerator.kind in allowed_kinds)
+        and (allowed_types is None or t.name in allowed_types)
         # Decoding is modelled from memory bandwidth; a device without a public figure cannot be ranked.
         and not (task == "inference" and specs.devices[t.accelerator.model].memory_bandwidth_gbs is None)
     ]
@@ -305,11 +305,11 @@ def _offered(framework_name: str, task: str, model_precision: str, region: str, 
 
 
 def candidates(workload: Workload, region: str, catalog: Catalog, prices: PriceBook,
-               specs: Specs | None = None, *, allowed_kinds: frozenset[str] | None = None):
+               specs: Specs | None = None, *, allowed_types: frozenset[str] | None = None):
     """Constraints 1-3 and the price: (priced candidates, the types left after each constraint)."""
     specs = specs or load_specs()
     stages = dict(_offered(workload.model.framework, workload.task, workload.model.precision, region, catalog, specs,
-                           allowed_kinds))
+                           allowed_types))
     pool = stages["region"]
     priced = []
     for t in pool:
@@ -328,7 +328,7 @@ def candidates(workload: Workload, region: str, catalog: Catalog, prices: PriceB
 
 
 def advise(workload: Workload, region: str, catalog: Catalog | None = None, prices: PriceBook | None = None,
-           *, top: int = 3, allowed_kinds: frozenset[str] | None = None) -> Recommendation:
+           *, top: int = 3, allowed_types: frozenset[str] | None = None) -> Recommendation:
     """The ``top`` cheapest choices per unit of work, best first; NothingFits names the binding constraint.
 
     Per type, cost grows with the node count (more nodes add all-reduce time and never
@@ -339,10 +339,10 @@ def advise(workload: Workload, region: str, catalog: Catalog | None = None, pric
     catalog = catalog or load_catalog()
     prices = prices or load_prices()
     specs = load_specs()
-    pool, stages = candidates(workload, region, catalog, prices, specs, allowed_kinds=allowed_kinds)
+    pool, stages = candidates(workload, region, catalog, prices, specs, allowed_types=allowed_types)
     for constraint in ("compatibility", "precision", "region", "price"):
         if not stages[constraint]:
-            raise _nothing(constraint, workload, region, catalog, {**stages, "allowed_kinds": allowed_kinds}, specs)
+            raise _nothing(constraint, workload, region, catalog, {**stages, "allowed_types": allowed_types}, specs)
     best: list[Choice] = []
     rejected: dict[str, int] = {}
     over_budget: list[Rejection] = []
@@ -401,10 +401,10 @@ def _node_counts(candidate: Candidate, workload: Workload, specs: Specs) -> rang
 
 
 def exhaustive(workload: Workload, region: str, catalog: Catalog, prices: PriceBook,
-               *, allowed_kinds: frozenset[str] | None = None) -> Choice | None:
+               *, allowed_types: frozenset[str] | None = None) -> Choice | None:
     """Every (type, node count) scored, the best kept: the reference the advisor must equal."""
     specs = load_specs()
-    pool, _ = candidates(workload, region, catalog, prices, specs, allowed_kinds=allowed_kinds)
+    pool, _ = candidates(workload, region, catalog, prices, specs, allowed_types=allowed_types)
     found = [
         r for c in pool for n in range(1, workload.max_nodes + 1)
         if isinstance(r := evaluate(c.instance, n, c.usd_per_node_hour, c.purchase, workload, specs), Choice)
@@ -452,8 +452,11 @@ def _nothing(constraint: str, workload: Workload, region: str, catalog: Catalog,
             return NothingFits(constraint, f"{framework} runs only on {', '.join(unmodelled)}, which has no public memory-bandwidth "
                                "figure, so the throughput model cannot rank it",
                                "name the instance type instead of `auto`, or choose another framework")
-        allowed = stages.get("allowed_kinds")
-        limit = f"; the blueprint's image and container allow {' and '.join(sorted(allowed)) or 'no accelerator'}" if allowed is not None else ""
+        allowed = stages.get("allowed_types")
+        limit = "" if allowed is None else (
+            "; the blueprint's image and container drive none of them" if not allowed
+            else f"; the blueprint's image and container drive only {', '.join(sorted(allowed)[:6])}{' ...' if len(allowed) > 6 else ''}"
+        )
         return NothingFits(constraint, f"{framework} {workload.task} runs on {', '.join(runs_on)}{limit}",
                            "choose a framework, image and container for the same hardware (docs/cost.md, compatibility table)")
     if constraint == "precision":

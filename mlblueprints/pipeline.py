@@ -14,7 +14,7 @@ import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Collection, Iterable, Sequence
 
 from mlblueprints import model
 from mlblueprints.catalog import load_catalog
@@ -144,7 +144,8 @@ def _unreadable(name: str, code: str, error: OSError) -> Diagnostic:
     return Diagnostic(name, 1, 1, code, Level.ERROR, message, f"{fix}, or leave it out of the paths given to mlbp")
 
 
-def validate_paths(paths: Iterable[str | os.PathLike]) -> Report:
+def validate_paths(paths: Iterable[str | os.PathLike], *, guarded: Collection[str] = ()) -> Report:
+    """Find, read and check blueprints; ``guarded`` as for :func:`validate_documents`."""
     inputs = find_inputs(paths)
     documents, problems = [], list(inputs.problems)
     for source in inputs.sources:
@@ -152,7 +153,7 @@ def validate_paths(paths: Iterable[str | os.PathLike]) -> Report:
             documents.append(_read(source))
         except OSError as error:
             problems.append(_unreadable(source.name, UNREADABLE_FILE, error))
-    return validate_documents(documents, problems)
+    return validate_documents(documents, problems, guarded=guarded)
 
 
 def _read(source: Source) -> LoadedDocument:
@@ -163,8 +164,14 @@ def _read(source: Source) -> LoadedDocument:
     return load_stream(sys.stdin.buffer, source.name)
 
 
-def validate_documents(documents: Sequence[LoadedDocument], problems: Sequence[Diagnostic] = ()) -> Report:
-    """Check loaded documents; ``problems`` are found beforehand (unreadable files) and reported with them."""
+def validate_documents(
+    documents: Sequence[LoadedDocument], problems: Sequence[Diagnostic] = (), *, guarded: Collection[str] = ()
+) -> Report:
+    """Check loaded documents; ``problems`` are found beforehand (unreadable files) and reported with them.
+
+    ``guarded`` names error rules the caller enforces itself (`mlbp plan` turns BP400's
+    budget into its exit-3 guard): their findings are reported but keep the blueprint.
+    """
     report = Report(files=[d.file for d in documents], diagnostics=list(problems))
     context = RuleContext(load_catalog())
     for document in documents:
@@ -176,7 +183,7 @@ def validate_documents(documents: Sequence[LoadedDocument], problems: Sequence[D
         for blueprint, finding in rule.check_all(report.blueprints):
             report.diagnostics.append(_diagnostic(rule, blueprint.source_map, finding))
     report.diagnostics = _capped(sorted(report.diagnostics))
-    erroneous = {d.file for d in report.diagnostics if d.level is Level.ERROR}
+    erroneous = {d.file for d in report.diagnostics if d.level is Level.ERROR and d.code not in guarded}
     report.blueprints = [b for b in report.blueprints if b.file not in erroneous]
     return report
 

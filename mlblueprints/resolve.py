@@ -133,8 +133,6 @@ def blueprint_prices(blueprint: Blueprint) -> PriceBook:
     return price_book(search_from=Path(blueprint.file).parent)
 
 
-#: Which accelerator kinds an image can drive, so the advisor never picks hardware the AMI cannot use (BP102).
-IMAGE_ACCELERATORS = {"base-gpu": "gpu", "pytorch": "gpu", "neuron": "neuron", "neuron-base": "neuron"}
 
 
 def advise_training_cluster(blueprint: Blueprint, catalog: Catalog, prices: PriceBook) -> advisor.Recommendation:
@@ -152,23 +150,41 @@ def advise_training_cluster(blueprint: Blueprint, catalog: Catalog, prices: Pric
         if spec.budget.usd_per_30_days is not None:
             caps.append(spec.budget.usd_per_30_days / HOURS_30_DAYS)
     workload = replace(workload, usd_per_hour=min(caps) if caps else None)
-    return advisor.advise(workload, spec.region, catalog, prices, allowed_kinds=_allowed_kinds(spec))
+    return advisor.advise(workload, spec.region, catalog, prices, allowed_types=_allowed_types(spec, catalog))
 
 
-def _allowed_kinds(spec) -> frozenset[str] | None:
-    """The accelerator kinds both the image and the Deep Learning Container can drive (BP102, BP103)."""
-    kind = IMAGE_ACCELERATORS.get(spec.image.dlami) if spec.image.dlami else spec.image.accelerator
-    # A custom AMI declares its stack: gpu, neuron, or none (no accelerator driver at all).
-    allowed = {kind} if kind in ("gpu", "neuron") else set() if kind == "none" else {"gpu", "neuron"}
+def image_key(image: Image) -> str | None:
+    """A TrainingCluster image's key in the compatibility table; None for a custom AMI that declares no driver."""
+    if image.dlami is not None:
+        return f"dlami/{image.dlami}"
+    if image.accelerator is not None:
+        return f"custom/{image.accelerator}"
+    return None
+
+
+def pairs_with(spec, instance: InstanceType) -> bool:
+    """BP150's checks for one candidate: the image drives ``instance`` and the container has a build for it."""
+    key = image_key(spec.image)
+    if key is None or compatibility.image_problem(instance, key) is not None:
+        return False
     container = spec.container
-    if container is not None and container.uri is None:
-        for candidate in sorted(allowed):
-            try:
-                images.dlc_uri(container.framework, container.version, region=spec.region, scope="training",
-                               processor=candidate, python=container.python)
-            except images.ImageNotFound:
-                allowed.discard(candidate)
-    return frozenset(allowed)
+    if container is None or container.uri is not None:
+        return True
+    wanted = training_image(container, instance)
+    families = images.dlc_families(wanted.framework, container.version, scope="training")
+    if compatibility.container_problem(instance, families, wanted.framework) is not None:
+        return False
+    try:
+        resolve_training_container(container, spec.region, instance)
+    except images.ImageNotFound:
+        return False
+    return True
+
+
+def _allowed_types(spec, catalog: Catalog) -> frozenset[str]:
+    """The accelerator types the blueprint's image and container can drive, so auto never picks what BP150 refuses."""
+    accelerated = (catalog.get(name) for name in catalog.names())
+    return frozenset(t.name for t in accelerated if t.accelerator and not t.is_sagemaker and pairs_with(spec, t))
 
 
 def resolve_training_cluster(blueprint: Blueprint, catalog: Catalog, prices: PriceBook | None = None) -> Resolved:

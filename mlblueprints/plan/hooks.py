@@ -1,11 +1,7 @@
-"""The three seams where `mlbp plan` asks other modules: cost, budget, and update hazards.
+"""The two seams where `mlbp plan` asks other modules: cost (with the budget) and update hazards.
 
-Each is one small function so that it can be pointed at a better source without
-touching the plan:
-
-- :func:`hourly_cost` prices a blueprint. Until the cost model lands it is the
-  catalog's on-demand price times the node or instance count, labelled as such.
-- :func:`budget_of` reads a blueprint's budget (``spec.budget``, when the schema has one).
+- :func:`hourly_cost` prices a blueprint with the cost model (:mod:`mlblueprints.cost`)
+  and checks its ``spec.budget`` the way BP400 does.
 - :func:`update_hazards` lists known update hazards of a change (for example a
   variant change under autoscaling); it calls every provider in :data:`HAZARD_PROVIDERS`.
 """
@@ -13,30 +9,28 @@ touching the plan:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable, Iterable
 
-from mlblueprints import hazards
+from mlblueprints import cost, hazards, pricing
+from mlblueprints.cost import HOURS_30_DAYS
 from mlblueprints.model import Blueprint
-from mlblueprints.resolve import resolve
 
-HOURS_PER_30_DAYS = 24 * 30
 
 
 @dataclass(frozen=True)
 class Cost:
+    """A blueprint's hourly cost at its desired size, how it was made, and the budget caps it breaks."""
+
     usd_per_hour: float | None
-    #: How the figure was made, shown next to it.
+    #: How the figure was made, shown next to it (and which items have no price).
     basis: str
+    #: One sentence per ``spec.budget`` cap the figure exceeds (the check BP400 makes).
+    over_budget: tuple[str, ...] = ()
 
     @property
     def usd_per_30_days(self) -> float | None:
-        return None if self.usd_per_hour is None else self.usd_per_hour * HOURS_PER_30_DAYS
-
-
-@dataclass(frozen=True)
-class Budget:
-    usd_per_hour: float | None = None
-    usd_per_30_days: float | None = None
+        return None if self.usd_per_hour is None else self.usd_per_hour * HOURS_30_DAYS
 
 
 @dataclass(frozen=True)
@@ -52,41 +46,34 @@ class Hazard:
     level: str = "error"
 
 
-CATALOG_BASIS = "catalog on-demand price x initial nodes/instances"
+COST_BASIS = "mlbp cost at desired size (docs/cost.md)"
 
 
 def hourly_cost(blueprint: Blueprint) -> Cost:
-    """What the blueprint costs per hour while it runs at its initial size."""
-    resolved = resolve(blueprint)
-    if blueprint.kind == "InferenceFleet":
-        total, known = 0.0, True
-        for endpoint in resolved.endpoints:
-            count = endpoint.endpoint.instance_count or 0
-            for variant in endpoint.variants:
-                total, known = _add(total, known, variant.instance, count)
-            if endpoint.shadow is not None:
-                total, known = _add(total, known, endpoint.shadow.instance, endpoint.shadow.variant.instance_count)
-        return Cost(total if known else None, CATALOG_BASIS)
-    # A TrainingCluster's resolved counts are the advisor's with `instance: auto` (spec.nodes is None there).
-    nodes = getattr(resolved, "nodes", None) or blueprint.spec.nodes
-    count = nodes if isinstance(nodes, int) else nodes.desired
-    price = resolved.instance.on_demand_usd_per_hour
-    return Cost(None if price is None else price * count, CATALOG_BASIS)
+    """What the blueprint costs per hour at its desired size, priced like `mlbp cost`.
 
-
-def _add(total: float, known: bool, instance, count: int) -> tuple[float, bool]:
-    if instance is None or count == 0:  # serverless: billed per request, not per hour
-        return total, known
-    price = instance.on_demand_usd_per_hour
-    return (total + price * count, known) if price is not None else (total, False)
-
-
-def budget_of(blueprint: Blueprint) -> Budget | None:
-    """The blueprint's ``spec.budget``, read by attribute so any model shape with those two fields works."""
+    Prices are the committed book plus the overrides of the repository the plan runs
+    in (``.mlbp.yaml``). A spot range counts at its top. Unpriced items (SageMaker
+    hosting without supplied prices, NAT hours) are named in the basis, never counted
+    as $0; with nothing priced at all the figure is unknown.
+    """
+    try:
+        estimate = cost.estimate(blueprint, pricing.price_book(search_from=Path.cwd()))
+    except cost.CannotEstimate as error:
+        return Cost(None, f"not estimated: {error}")
+    unpriced = ", ".join(item.price_key for item in estimate.unpriced)
+    if not any(item.hourly is not None for item in estimate.items):
+        return Cost(None, f"unpriced: {unpriced}" if unpriced else "no hourly items")
+    basis = COST_BASIS if estimate.complete else f"{COST_BASIS}; priced items only, unpriced: {unpriced}"
     budget = getattr(blueprint.spec, "budget", None)
-    if budget is None:
-        return None
-    return Budget(getattr(budget, "usd_per_hour", None), getattr(budget, "usd_per_30_days", None))
+    breaches = cost.budget_breaches(estimate, budget) if budget is not None else []
+    return Cost(estimate.hourly.desired.high, basis, tuple(_over(b) for b in breaches))
+
+
+def _over(breach: cost.BudgetBreach) -> str:
+    if breach.field == "usd_per_hour":
+        return f"${breach.figure:,.2f}/h at {breach.level} over the budget of ${breach.cap:,.2f}/h"
+    return f"${breach.figure:,.0f}/30 days at {breach.level} over the budget of ${breach.cap:,.0f}/30 days"
 
 
 HazardProvider = Callable[[Blueprint, Blueprint], Iterable]

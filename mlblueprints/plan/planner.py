@@ -16,6 +16,7 @@ from pathlib import Path
 from mlblueprints.diagnostics import Diagnostic, Level, dotted
 from mlblueprints.model import Blueprint
 from mlblueprints.pipeline import validate_documents
+from mlblueprints.rules.cost import BudgetExceeded
 
 from . import hooks
 from .changes import Change, changed_blueprints, head_versions
@@ -31,6 +32,10 @@ HAZARD_RULE = "BP511"
 BUDGET_RULE = "BP512"
 BROADENING_RULE = "BP513"
 UNUSED_ALLOWANCE_RULE = "BP514"
+#: The validation rule whose check the budget guard repeats (mlblueprints/rules/cost.py).
+BUDGET_VALIDATION_RULE = BudgetExceeded.id
+#: stacks/app.py's context key for rules the caller enforces itself (read there, set only here).
+GUARDED_CONTEXT = "mlbp:guarded"
 #: id -> (level, summary) of what the plan itself reports; SARIF lists them as rules.
 PLAN_RULES = {
     DESTROY_RULE: ("error", "a stateful resource would be replaced or deleted (destroy guard)"),
@@ -149,10 +154,11 @@ def make_plan(options: Options) -> Plan:
     plan = Plan(options.base)
     paths = list(options.paths)
     head = head_versions(paths)
-    head_report = validate_documents([v.document for v in head])
-    plan.diagnostics.extend(head_report.diagnostics)
+    # A blueprint over its budget is the plan's guard (exit 3, BP512), not a validation error (exit 1).
+    head_report = validate_documents([v.document for v in head], guarded={BUDGET_VALIDATION_RULE})
+    plan.diagnostics.extend(d for d in head_report.diagnostics if d.code != BUDGET_VALIDATION_RULE)
     changes = changed_blueprints(options.base, paths, head)
-    if head_report.has_errors or not changes:
+    if any(d.level is Level.ERROR for d in plan.diagnostics) or not changes:
         return plan
     head_models = {b.metadata.name: b for b in head_report.blueprints}
     head_diagnostics = _by_file(head_report.diagnostics)
@@ -160,7 +166,9 @@ def make_plan(options: Options) -> Plan:
     if any(d.level is Level.ERROR for d in plan.diagnostics):
         return plan
 
-    cache = TemplateCache(options.cache_dir or default_cache_dir(), cdk_context(options.project))
+    # Over-budget heads still synthesize (the app's `mlbp:guarded` key); the budget guard judges them.
+    context = {**cdk_context(options.project), GUARDED_CONTEXT: [BUDGET_VALIDATION_RULE]}
+    cache = TemplateCache(options.cache_dir or default_cache_dir(), context)
     base_stacks, head_stacks = synthesize(
         [{c.name: c.base.text for c in changes if c.base}, {c.name: c.head.text for c in changes if c.head}], cache
     )
@@ -367,15 +375,8 @@ def _hazards(result: BlueprintPlan, base: Blueprint, head: Blueprint) -> None:
 def _cost(result: BlueprintPlan, base: Blueprint | None, head: Blueprint | None) -> None:
     result.cost_before = hooks.hourly_cost(base) if base is not None else None
     result.cost_after = hooks.hourly_cost(head) if head is not None else None
-    budget = hooks.budget_of(head) if head is not None else None
     after = result.cost_after
-    if budget is None or after is None or after.usd_per_hour is None:
-        return
-    over = []
-    if budget.usd_per_hour is not None and after.usd_per_hour > budget.usd_per_hour:
-        over.append(f"${after.usd_per_hour:,.2f}/h over the budget of ${budget.usd_per_hour:,.2f}/h")
-    if budget.usd_per_30_days is not None and after.usd_per_30_days > budget.usd_per_30_days:
-        over.append(f"${after.usd_per_30_days:,.0f}/30 days over the budget of ${budget.usd_per_30_days:,.0f}/30 days")
+    over = after.over_budget if after is not None else ()
     if over:
         path = ("spec", "budget")
         line, col = head.source_map.value_position(path)

@@ -8,9 +8,10 @@ leaving out whole blueprint sections, with a note saying so.
 from __future__ import annotations
 
 import json
+from mlblueprints.cost import HOURS_30_DAYS
 
 from .diff import Action
-from .hooks import HOURS_PER_30_DAYS
+
 from .planner import BlueprintPlan, Danger, Plan, ResourceImpact
 
 #: GitHub refuses comments longer than this (characters).
@@ -29,7 +30,6 @@ IMPACT = {
 }
 SYMBOL = {Action.ADD: "+", Action.REMOVE: "-", Action.MODIFY: "~", Action.MAY_REPLACE: "±?", Action.REPLACE: "±"}
 
-
 def headline(plan: Plan) -> str:
     parts = [
         f"{plan.count(Action.ADD)} to add",
@@ -41,7 +41,6 @@ def headline(plan: Plan) -> str:
     parts.append(f"{plan.count(Action.REMOVE)} to delete")
     return ", ".join(parts) + f"; cost {_cost_delta(*totals(plan))}"
 
-
 def totals(plan: Plan) -> tuple[float | None, float | None]:
     """Total $/h before and after over the changed blueprints (None if any price is unknown)."""
     before = after = 0.0
@@ -49,7 +48,6 @@ def totals(plan: Plan) -> tuple[float | None, float | None]:
         before = _sum(before, blueprint.cost_before, blueprint.base_file)
         after = _sum(after, blueprint.cost_after, blueprint.head_file)
     return before, after
-
 
 def _sum(total, cost, present) -> float | None:
     if total is None:
@@ -60,38 +58,31 @@ def _sum(total, cost, present) -> float | None:
         return None
     return total + cost.usd_per_hour
 
-
 def _money(value: float | None, per: str = "h") -> str:
     if value is None:
         return "unknown"
     return f"${value:,.2f}/{per}" if per == "h" else f"${value:,.0f}/{per}"
-
 
 def _cost_delta(before: float | None, after: float | None) -> str:
     if before is None or after is None:
         return "delta unknown (no price for some instance types)"
     delta = after - before
     sign = "+" if delta >= 0 else "-"
-    return (f"{sign}${abs(delta):,.2f}/h ({sign}${abs(delta) * HOURS_PER_30_DAYS:,.0f}/30 days), "
+    return (f"{sign}${abs(delta):,.2f}/h ({sign}${abs(delta) * HOURS_30_DAYS:,.0f}/30 days), "
             f"{_money(before)} -> {_money(after)}")
-
 
 def _blueprint_cost(blueprint: BlueprintPlan) -> str:
     before = blueprint.cost_before.usd_per_hour if blueprint.cost_before else (None if blueprint.base_file else 0.0)
     after = blueprint.cost_after.usd_per_hour if blueprint.cost_after else (None if blueprint.head_file else 0.0)
     return _cost_delta(before, after)
 
-
 def _sorted(resources: list[ResourceImpact]) -> list[ResourceImpact]:
     return sorted(resources, key=lambda r: (ORDER.index(r.change.action), not r.stateful, r.stack, r.change.logical_id))
-
 
 def _where(location) -> str:
     return f"{location.file}:{location.line}"
 
-
 # -- text -------------------------------------------------------------------------------------------
-
 
 def format_text(plan: Plan) -> str:
     lines = [d.format_text() for d in plan.diagnostics]
@@ -123,7 +114,6 @@ def format_text(plan: Plan) -> str:
                          f"({finding.tool}) {finding.message}")
     return "\n".join(lines)
 
-
 def _text_danger(danger: Danger, label: str) -> list[str]:
     loc = danger.location
     lines = [f"{loc.file}:{loc.line}:{loc.col}: {label}[{danger.rule_id}]: {danger.message}"]
@@ -135,9 +125,7 @@ def _text_danger(danger: Danger, label: str) -> list[str]:
         lines.append(f"  how to proceed: {danger.how_to_proceed}")
     return lines
 
-
 # -- markdown ---------------------------------------------------------------------------------------
-
 
 def format_markdown(plan: Plan, limit: int = COMMENT_LIMIT) -> str:
     """One PR comment; empty when nothing changed and nothing failed."""
@@ -170,11 +158,9 @@ def format_markdown(plan: Plan, limit: int = COMMENT_LIMIT) -> str:
         kept.append(section)
     return "\n".join([body, *kept])
 
-
 def _truncation_note(left_out: int) -> str:
     return (f"\n_{left_out} blueprint section(s) left out to stay under GitHub's {COMMENT_LIMIT:,}-character "
             "comment limit; run `mlbp plan` locally or read the job log for all of it._")
-
 
 def _danger_table(dangers: list[Danger], *, allowed: bool) -> list[str]:
     last = "Why allowed" if allowed else "How to proceed"
@@ -187,7 +173,6 @@ def _danger_table(dangers: list[Danger], *, allowed: bool) -> list[str]:
         )
     return rows + [""]
 
-
 def _cost_table(plan: Plan) -> list[str]:
     rows = ["| Blueprint | Before | After | Delta | Delta per 30 days |", "| --- | ---: | ---: | ---: | ---: |"]
     basis = set()
@@ -199,16 +184,14 @@ def _cost_table(plan: Plan) -> list[str]:
                 basis.add(cost.basis)
         delta = None if before is None or after is None else after - before
         rows.append(f"| {_cell(blueprint.name)} | {_money(before)} | {_money(after)} | {_signed(delta, 'h')} | "
-                    f"{_signed(None if delta is None else delta * HOURS_PER_30_DAYS, '30 days')} |")
-    return rows + ["", f"<sub>Cost: {'; '.join(sorted(basis)) or 'none'}; 30 days = {HOURS_PER_30_DAYS} h.</sub>", ""]
-
+                    f"{_signed(None if delta is None else delta * HOURS_30_DAYS, '30 days')} |")
+    return rows + ["", f"<sub>Cost: {'; '.join(sorted(basis)) or 'none'}; 30 days = {HOURS_30_DAYS} h.</sub>", ""]
 
 def _signed(value: float | None, per: str) -> str:
     if value is None:
         return "unknown"
     sign = "+" if value >= 0 else "-"
     return f"{sign}{_money(abs(value), per)}"
-
 
 def _details(blueprint: BlueprintPlan) -> str:
     counts = ", ".join(f"{blueprint.count(a)} {a.value}" for a in ORDER if blueprint.count(a))
@@ -236,14 +219,11 @@ def _details(blueprint: BlueprintPlan) -> str:
     lines += ["", "</details>"]
     return "\n".join(lines)
 
-
 def _cell(text: str) -> str:
     """Safe inside a table cell or inline code: no pipes, no newlines, no HTML."""
     return str(text).replace("|", "\\|").replace("\n", " ").replace("<", "&lt;").replace(">", "&gt;")
 
-
 # -- json -------------------------------------------------------------------------------------------
-
 
 def format_json(plan: Plan) -> str:
     before, after = totals(plan)
@@ -260,7 +240,6 @@ def format_json(plan: Plan) -> str:
     }
     return json.dumps(data, indent=2)
 
-
 def _cost_json(before: float | None, after: float | None, total: bool = False) -> dict:
     """Infracost's past/current/diff shape; "monthly" is 30 days of running at the initial size."""
     delta = None if before is None or after is None else after - before
@@ -268,7 +247,7 @@ def _cost_json(before: float | None, after: float | None, total: bool = False) -
     current = "total" if total else ""
 
     def per30(value):
-        return None if value is None else round(value * HOURS_PER_30_DAYS, 2)
+        return None if value is None else round(value * HOURS_30_DAYS, 2)
 
     return {
         f"past{word}HourlyCost": _round(before),
@@ -279,10 +258,8 @@ def _cost_json(before: float | None, after: float | None, total: bool = False) -
         f"diff{word}MonthlyCost": per30(delta),
     }
 
-
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
-
 
 def _danger_json(danger: Danger) -> dict:
     return {
@@ -297,7 +274,6 @@ def _danger_json(danger: Danger) -> dict:
         "howToProceed": danger.how_to_proceed,
         "allowed": danger.allowed,
     }
-
 
 def _blueprint_json(blueprint: BlueprintPlan) -> dict:
     before = blueprint.cost_before.usd_per_hour if blueprint.cost_before else (None if blueprint.base_file else 0.0)
@@ -335,9 +311,7 @@ def _blueprint_json(blueprint: BlueprintPlan) -> dict:
         "findings": [vars(f) for f in blueprint.findings],
     }
 
-
 # -- sarif ------------------------------------------------------------------------------------------
-
 
 def sarif_results(plan: Plan) -> list:
     """The guard's items (errors; notes once allowed), validation diagnostics and findings, as SARIF results."""
@@ -365,7 +339,6 @@ def sarif_results(plan: Plan) -> list:
                              finding.col, finding.resource or finding.path, summary)
             )
     return results
-
 
 def format_sarif(plan: Plan) -> str:
     from mlblueprints import sarif

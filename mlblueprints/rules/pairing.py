@@ -11,6 +11,7 @@ from mlblueprints import compatibility, images
 from mlblueprints.diagnostics import Level
 from mlblueprints.resolve import (
     TrainingImage,
+    image_key,
     resolve_serving_container,
     resolve_training_container,
     training_image,
@@ -90,11 +91,10 @@ def _host_image(orchestrator: str, instance) -> str:
 
 def _machine_image(image) -> tuple[str | None, tuple]:
     """A TrainingCluster's image key and where the blueprint chose it; None for an undeclared custom AMI."""
-    if image.dlami is not None:
-        return f"dlami/{image.dlami}", ("spec", "image", "dlami")
-    if image.accelerator is not None:
-        return f"custom/{image.accelerator}", ("spec", "image", "accelerator")
-    return None, ("spec", "image")
+    key = image_key(image)
+    if key is None:
+        return None, ("spec", "image")
+    return key, ("spec", "image", "dlami" if image.dlami is not None else "accelerator")
 
 
 class ContainerOsCurrent(Rule):

@@ -18,27 +18,25 @@ def examples():
     return {b.metadata.name: b for b in validate_paths([EXAMPLES]).blueprints}
 
 
-@pytest.mark.parametrize(
-    "name, usd_per_hour",
-    [
-        pytest.param("finetune-g5", 1.212, id="one-g5-node"),
-        pytest.param("llm-pretrain-p4d", 2 * 21.957642, id="two-p4d-nodes"),
-        pytest.param("embeddings", 0.0, id="serverless-is-not-per-hour"),
-    ],
-)
-def test_interim_cost_is_catalog_price_times_initial_count(examples, name, usd_per_hour):
-    cost = hooks.hourly_cost(examples[name])
-    assert cost.usd_per_hour == pytest.approx(usd_per_hour)
-    assert cost.basis == hooks.CATALOG_BASIS
-    assert cost.usd_per_30_days == pytest.approx(usd_per_hour * 720)
+def test_cost_is_the_cost_models_desired_figure(examples):
+    from mlblueprints import cost, pricing
+
+    blueprint = examples["llm-pretrain-p4d"]
+    estimate = cost.estimate(blueprint, pricing.load_prices())
+    found = hooks.hourly_cost(blueprint)
+    assert found.usd_per_hour == pytest.approx(estimate.hourly.desired.high)
+    assert found.usd_per_30_days == pytest.approx(found.usd_per_hour * 720)
+    # NAT gateway hours have no offline price: named in the basis, not counted as $0.
+    assert "unpriced" in found.basis and all(item.price_key in found.basis for item in estimate.unpriced)
 
 
-def test_an_unpriced_instance_type_is_unknown_not_zero(examples):
-    assert hooks.hourly_cost(examples["chat-ab"]).usd_per_hour is None  # ml.g5 has no catalog price
+def test_an_unpriced_fleet_is_unknown_not_zero(examples):
+    found = hooks.hourly_cost(examples["chat-ab"])  # ml.* hosting has no offline price
+    assert found.usd_per_hour is None and found.basis.startswith("unpriced: ")
 
 
-def test_no_budget_field_means_no_budget(examples):
-    assert hooks.budget_of(examples["finetune-g5"]) is None
+def test_no_budget_field_means_no_breach(examples):
+    assert hooks.hourly_cost(examples["finetune-g5"]).over_budget == ()
 
 
 @dataclass

@@ -93,10 +93,10 @@ def renamed(base_repo, cache_dir):
 @pytest.fixture(scope="module")
 def broadened(base_repo, cache_dir):
     repo = base_repo("broadened")
-    write(repo, "blueprints/finetune-g5.yaml", FINETUNE.replace("prefix: finetune", "prefix: shared"))
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(hooks, "budget_of", lambda blueprint: hooks.Budget(usd_per_hour=1.0))
-        return plan_in(repo, cache_dir)
+    over_budget = FINETUNE.replace("prefix: finetune", "prefix: shared").replace(
+        "spec:\n", "spec:\n  budget: {usd_per_hour: 1.0}\n", 1)
+    write(repo, "blueprints/finetune-g5.yaml", over_budget)
+    return plan_in(repo, cache_dir)
 
 
 # -- grown -----------------------------------------------------------------------------------------
@@ -225,5 +225,8 @@ def test_iam_broadening_is_flagged_on_the_blueprint_line(broadened):
 
 def test_budget_exceeded_trips_the_guard(broadened):
     (danger,) = [d for d in by_name(broadened)["finetune-g5"].dangers if d.rule_id == "BP512"]
-    assert "$1.21/h over the budget of $1.00/h" in danger.message
+    assert "/h at desired over the budget of $1.00/h" in danger.message
+    assert danger.location.path == "spec.budget"
+    # The plan's guard replaces BP400, which would otherwise make the plan an error (exit 1).
+    assert not [d for d in broadened.diagnostics if d.code == "BP400"]
     assert broadened.exit_code == 3
