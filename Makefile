@@ -62,6 +62,7 @@ test: setup $(VENV)/.installed-e2e
 
 bench: setup
 	$(BIN)/python bench/validate.py
+	$(BIN)/python bench/advise.py
 	$(BIN)/python bench/synth.py
 	$(BIN)/python bench/plan.py
 

@@ -169,6 +169,18 @@ def _parser() -> argparse.ArgumentParser:
     review.add_argument("--rules-path", action="store_true", help="print the pack's folder for `cfn-lint --append-rules` and exit")
     review.set_defaults(run=_review)
 
+    cost = commands.add_parser("cost", help="hourly and 30-day cost of each blueprint, by line item (offline)")
+    cost.add_argument("paths", nargs="+", metavar="PATH", help="as for validate")
+    cost.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    _assumption_flags(cost)
+    cost.set_defaults(run=_cost)
+
+    advise = commands.add_parser("advise", help="rank instance choices for blueprints with `instance: auto`")
+    advise.add_argument("paths", nargs="+", metavar="PATH", help="as for validate")
+    advise.add_argument("--format", choices=("text", "json"), default="text")
+    advise.add_argument("--prices", metavar="FILE", help="price overrides (default: `prices:` in .mlbp.yaml)")
+    advise.set_defaults(run=_advise)
+
     doctor = commands.add_parser(
         "doctor", help="check the set-up: Node for jsii, CDK CLI vs aws-cdk-lib, cfn-lint, AWS credentials, age of the AWS facts"
     )
@@ -228,6 +240,8 @@ def _accelerators(instance) -> str | None:
 
 
 def _training_cluster_fields(resolved) -> dict:
+    from mlblueprints.advisor import advice_metadata
+
     instance = resolved.instance
     return {
         "instance_type": instance.name,
@@ -236,6 +250,9 @@ def _training_cluster_fields(resolved) -> dict:
         "ami_ssm_parameter": resolved.machine_image.ssm_parameter,
         "ami_id": resolved.machine_image.ami_id,
         "container_uri": resolved.container.uri if resolved.container else None,
+        "nodes": {"min": resolved.nodes.min, "desired": resolved.nodes.desired, "max": resolved.nodes.max},
+        # instance: auto: what the advisor chose and why (also in the stack's template metadata).
+        "advisor": advice_metadata(resolved.advice) if resolved.advice is not None else None,
     }
 
 
@@ -315,6 +332,74 @@ SHOWN_FIELDS = {
     "InferenceFleet": _inference_fleet_fields,
     "UltraCluster": _ultracluster_fields,
 }
+
+
+def _assumption_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--prices", metavar="FILE", help="price overrides (default: `prices:` in .mlbp.yaml)")
+    parser.add_argument("--s3-gib", type=float, metavar="GB", help="price the S3 bucket at this size")
+    parser.add_argument("--serverless-rph", type=float, default=3600, metavar="N", help="serverless requests per hour (default 3600)")
+    parser.add_argument("--serverless-ms", type=float, default=200, metavar="MS", help="serverless mean duration (default 200 ms)")
+    parser.add_argument("--async-busy-hours", type=float, default=8, metavar="H", help="hours a day a scale-to-zero async endpoint runs (default 8)")
+    parser.add_argument("--block-days", type=float, metavar="D", help="a Capacity Block's duration in days, to price the whole block")
+
+
+def _prices_for(args):
+    """blueprint -> its price book: the --prices file, else its repository's .mlbp.yaml (as validation reads it)."""
+    from mlblueprints.pricing import PriceOverrideError, price_book
+    from mlblueprints.resolve import blueprint_prices
+
+    try:
+        explicit = price_book(args.prices) if args.prices else None
+    except (PriceOverrideError, OSError) as error:
+        raise UsageError(str(error)) from error
+
+    def prices(blueprint):
+        try:
+            return explicit or blueprint_prices(blueprint)
+        except (PriceOverrideError, OSError) as error:
+            raise UsageError(str(error)) from error
+
+    return prices
+
+
+def _cost(args) -> int:
+    from mlblueprints import cost, cost_report
+    from mlblueprints.pipeline import validate_paths
+
+    prices = _prices_for(args)
+    report = validate_paths(args.paths)
+    for diagnostic in report.diagnostics:
+        _err(diagnostic.format_text())
+    assumptions = cost.Assumptions(
+        s3_gib=args.s3_gib,
+        serverless_requests_per_hour=args.serverless_rph,
+        serverless_duration_ms=args.serverless_ms,
+        async_busy_hours_per_day=args.async_busy_hours,
+        capacity_block_days=args.block_days,
+    )
+    estimates = [cost.estimate(b, prices(b), assumptions) for b in report.blueprints]
+    render = {"text": cost_report.format_text, "json": cost_report.format_json, "markdown": cost_report.format_markdown}
+    _out(render[args.format](estimates))
+    return EXIT_INVALID if report.has_errors else EXIT_OK
+
+
+def _advise(args) -> int:
+    from mlblueprints import advisor
+    from mlblueprints.pipeline import validate_paths
+
+    prices = _prices_for(args)
+    report = validate_paths(args.paths)
+    for diagnostic in report.diagnostics:
+        _err(diagnostic.format_text())
+    results = [(b, advisor.advise_blueprint(b, prices(b))) for b in report.blueprints if advisor.is_auto(b)]
+    if args.format == "json":
+        _out(json.dumps([advisor.advice_dict(b, advice) for b, advice in results], indent=2))
+    else:
+        for blueprint, advice in results:
+            _out(advisor.format_advice(blueprint, advice))
+        if not results and not report.has_errors:
+            _err("no blueprint here uses `instance: auto`")
+    return EXIT_INVALID if report.has_errors else EXIT_OK
 
 
 def _doctor(args) -> int:

@@ -20,6 +20,7 @@ from mlblueprints import model
 from mlblueprints.catalog import load_catalog
 from mlblueprints.diagnostics import Diagnostic, Level, UsageError, dotted, has_errors, shorten
 from mlblueprints.loader import MAX_PROBLEMS, TOO_MANY, LoadedDocument, SourceMap, load_file, load_stream
+from mlblueprints.pricing import CONFIG_NAMES
 from mlblueprints.rules import ALL_RULES, BLUEPRINT_RULES, CROSS_RULES, Finding, RuleContext
 from mlblueprints.schema_check import check_schema
 
@@ -118,8 +119,8 @@ def _search(folder: Path, problems: list[Diagnostic]) -> list[Path]:
     for root, _, names in os.walk(folder, onerror=unreadable_folder):
         for name in names:
             path = Path(root, name)
-            if path.suffix not in BLUEPRINT_SUFFIXES:
-                continue
+            if path.suffix not in BLUEPRINT_SUFFIXES or name in CONFIG_NAMES:
+                continue  # .mlbp.yaml is the repository's configuration, not a blueprint
             try:
                 if stat.S_ISREG(os.stat(path).st_mode):
                     found.append(path)

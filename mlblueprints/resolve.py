@@ -8,14 +8,16 @@ a bug, not bad input.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from dataclasses import dataclass, replace
+from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
 
-from mlblueprints import compatibility, images, names, serving
+from mlblueprints import advisor, compatibility, images, names, serving
+from mlblueprints.cost import HOURS_30_DAYS
+from mlblueprints.pricing import PriceBook, price_book
 from mlblueprints.catalog import Catalog, InstanceType, load_catalog
-from mlblueprints.model import Blueprint, Container, Image, InstanceRequest
+from mlblueprints.model import Blueprint, Container, Image, InstanceRequest, Nodes
 from mlblueprints.model.inference_fleet import Endpoint, ShadowVariant, Variant
 from mlblueprints import efa, fsx_sizing
 from mlblueprints.model.ultracluster import ExistingFileSystem, UltraClusterSpec
@@ -52,6 +54,10 @@ class Resolved:
     instance: InstanceType
     machine_image: MachineImage
     container: ContainerImage | None
+    #: The node counts the stack uses: the blueprint's, or the advisor's with ``instance: auto``.
+    nodes: Nodes
+    #: Why the advisor chose ``instance`` (``instance: auto``); None for a named type.
+    advice: advisor.Recommendation | None = None
 
 
 def resolve_instance(request: InstanceRequest, region: str, catalog: Catalog) -> InstanceType | None:
@@ -109,14 +115,72 @@ def _ecr_repository_arn(uri: str) -> str | None:
     return images.dlc_repository_arn(uri)
 
 
-def resolve(blueprint: Blueprint, catalog: Catalog | None = None):
-    """The resolved form of any blueprint kind, for its stack."""
-    return RESOLVERS[blueprint.kind](blueprint, catalog or load_catalog())
+def resolve(blueprint: Blueprint, catalog: Catalog | None = None, prices: PriceBook | None = None):
+    """The resolved form of any blueprint kind, for its stack.
+
+    ``prices`` matter only to ``instance: auto``; by default they are data/prices.json with the
+    overrides the repository's .mlbp.yaml names, found from the blueprint's folder, so that
+    validate, show and synth choose the same instance.
+    """
+    catalog = catalog or load_catalog()
+    if blueprint.kind == "TrainingCluster":
+        return resolve_training_cluster(blueprint, catalog, prices)
+    return RESOLVERS[blueprint.kind](blueprint, catalog)
 
 
-def resolve_training_cluster(blueprint: Blueprint, catalog: Catalog) -> Resolved:
+def blueprint_prices(blueprint: Blueprint) -> PriceBook:
+    """The price book a blueprint is judged by: committed prices plus its repository's overrides."""
+    return price_book(search_from=Path(blueprint.file).parent)
+
+
+#: Which accelerator kinds an image can drive, so the advisor never picks hardware the AMI cannot use (BP102).
+IMAGE_ACCELERATORS = {"base-gpu": "gpu", "pytorch": "gpu", "neuron": "neuron", "neuron-base": "neuron"}
+
+
+def advise_training_cluster(blueprint: Blueprint, catalog: Catalog, prices: PriceBook) -> advisor.Recommendation:
+    """The advisor's recommendation for a TrainingCluster with ``instance: auto`` (raises NothingFits).
+
+    The blueprint's capacity decides spot pricing, its image the accelerator kind, and its
+    ``spec.budget`` per hour (or per 30 days / 720) caps the nodes' hourly price too.
+    """
     spec = blueprint.spec
-    instance = resolve_instance(spec.instance, spec.region, catalog)
+    workload = spec.workload
+    caps = [c for c in (workload.usd_per_hour,) if c is not None]
+    if spec.budget is not None:
+        if spec.budget.usd_per_hour is not None:
+            caps.append(spec.budget.usd_per_hour)
+        if spec.budget.usd_per_30_days is not None:
+            caps.append(spec.budget.usd_per_30_days / HOURS_30_DAYS)
+    workload = replace(workload, usd_per_hour=min(caps) if caps else None)
+    return advisor.advise(workload, spec.region, catalog, prices, allowed_kinds=_allowed_kinds(spec))
+
+
+def _allowed_kinds(spec) -> frozenset[str] | None:
+    """The accelerator kinds both the image and the Deep Learning Container can drive (BP102, BP103)."""
+    kind = IMAGE_ACCELERATORS.get(spec.image.dlami) if spec.image.dlami else spec.image.accelerator
+    # A custom AMI declares its stack: gpu, neuron, or none (no accelerator driver at all).
+    allowed = {kind} if kind in ("gpu", "neuron") else set() if kind == "none" else {"gpu", "neuron"}
+    container = spec.container
+    if container is not None and container.uri is None:
+        for candidate in sorted(allowed):
+            try:
+                images.dlc_uri(container.framework, container.version, region=spec.region, scope="training",
+                               processor=candidate, python=container.python)
+            except images.ImageNotFound:
+                allowed.discard(candidate)
+    return frozenset(allowed)
+
+
+def resolve_training_cluster(blueprint: Blueprint, catalog: Catalog, prices: PriceBook | None = None) -> Resolved:
+    spec = blueprint.spec
+    advice = None
+    nodes = spec.nodes
+    if spec.instance.auto:
+        advice = advise_training_cluster(blueprint, catalog, prices or blueprint_prices(blueprint))
+        instance = catalog.get(advice.best.instance)
+        nodes = Nodes(min=0, desired=advice.best.nodes, max=advice.best.nodes)
+    else:
+        instance = resolve_instance(spec.instance, spec.region, catalog)
     if instance is None:
         raise LookupError(f"{blueprint.file}: instance was not validated before resolving")
     return Resolved(
@@ -124,6 +188,8 @@ def resolve_training_cluster(blueprint: Blueprint, catalog: Catalog) -> Resolved
         instance=instance,
         machine_image=resolve_machine_image(spec.image, instance),
         container=resolve_training_container(spec.container, spec.region, instance),
+        nodes=nodes,
+        advice=advice,
     )
 
 

@@ -19,6 +19,7 @@ from aws_cdk import CfnOutput, Fn
 from aws_cdk import aws_ec2 as ec2
 from constructs import Construct
 
+from mlblueprints.advisor import advice_metadata
 from mlblueprints.names import node_name
 from mlblueprints.resolve import Resolved
 from .blueprint_stack import BlueprintDataStack, BlueprintStack
@@ -137,8 +138,12 @@ class TrainingClusterStack(BlueprintStack):
                 node_security_group=group,
                 key=key,
                 fsx_names=fsx_names,
+                nodes=resolved.nodes,
             ),
         )
+        if resolved.advice is not None:
+            # The advisor's choice and why, in the template for reviewers (mlbp show prints the same).
+            self.template_options.metadata = {"mlblueprints:advisor": advice_metadata(resolved.advice)}
         self._outputs(resolved)
 
     def _outputs(self, resolved: Resolved) -> None:

@@ -56,10 +56,11 @@ class AcceleratorRequest:
 
 @dataclass(frozen=True)
 class InstanceRequest:
-    """Exactly one of ``type`` and ``accelerators`` is set (the schema enforces it)."""
+    """Exactly one of ``type``, ``accelerators`` and ``auto`` (``instance: auto``, chosen by the advisor)."""
 
     type: str | None = None
     accelerators: AcceleratorRequest | None = None
+    auto: bool = False
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,9 @@ def build_metadata(raw: Mapping) -> Metadata:
     )
 
 
-def build_instance(raw: Mapping) -> InstanceRequest:
+def build_instance(raw: Mapping | str) -> InstanceRequest:
+    if raw == "auto":
+        return InstanceRequest(auto=True)
     if "accelerators" in raw:
         acc = raw["accelerators"]
         return InstanceRequest(

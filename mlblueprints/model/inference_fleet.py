@@ -13,6 +13,7 @@ from types import MappingProxyType
 from typing import Literal, Mapping
 
 from mlblueprints.model.common import Container, DataBucket, Metadata, Network, build_network
+from mlblueprints.model.workload import Budget, build_budget
 
 Mode = Literal["realtime", "serverless", "async", "multi-model"]
 Tier = Literal["production", "staging", "development"]
@@ -204,6 +205,7 @@ class InferenceFleetSpec:
     bucket: DataBucket
     alarm_topic: bool
     endpoints: tuple[Endpoint, ...] = field(default_factory=tuple)
+    budget: Budget | None = None
 
     @property
     def is_production(self) -> bool:
@@ -225,6 +227,7 @@ def build_spec(raw: Mapping, metadata: Metadata) -> InferenceFleetSpec:
         bucket=DataBucket(existing=bucket_raw.get("existing"), prefix=bucket_raw.get("prefix", metadata.name).strip("/")),
         alarm_topic=raw.get("alarm_topic", False),
         endpoints=tuple(_endpoint(index, e) for index, e in enumerate(raw["endpoints"])),
+        budget=build_budget(raw.get("budget")),
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, Mapping
 
+from mlblueprints.model.workload import Budget, build_budget
 from mlblueprints.model.common import (
     DEFAULT_FSX_THROUGHPUT_PER_TIB,
     DEFAULT_ROOT_VOLUME_GIB,
@@ -114,6 +115,7 @@ class UltraClusterSpec:
     #: Pack the nodes in a cluster placement group. Defaults to yes, except on a Capacity Block.
     placement_group: bool
     hyperpod: HyperPodSettings
+    budget: Budget | None = None
 
     @property
     def availability_zones(self) -> tuple[str, ...]:
@@ -135,6 +137,7 @@ def build_spec(raw: Mapping, metadata: Metadata) -> UltraClusterSpec:
         network=build_network(raw.get("network", {})),
         placement_group=raw.get("placement_group", capacity.source != "capacity-block"),
         hyperpod=HyperPodSettings(**raw.get("hyperpod", {})),
+        budget=build_budget(raw.get("budget")),
     )
 
 

@@ -67,7 +67,8 @@ def hourly_cost(blueprint: Blueprint) -> Cost:
             if endpoint.shadow is not None:
                 total, known = _add(total, known, endpoint.shadow.instance, endpoint.shadow.variant.instance_count)
         return Cost(total if known else None, CATALOG_BASIS)
-    nodes = blueprint.spec.nodes
+    # A TrainingCluster's resolved counts are the advisor's with `instance: auto` (spec.nodes is None there).
+    nodes = getattr(resolved, "nodes", None) or blueprint.spec.nodes
     count = nodes if isinstance(nodes, int) else nodes.desired
     price = resolved.instance.on_demand_usd_per_hour
     return Cost(None if price is None else price * count, CATALOG_BASIS)

@@ -2,6 +2,7 @@
 
 from mlblueprints.rules.base import CrossRule, Finding, Rule, RuleContext
 from mlblueprints.rules.batch_network import BatchTaskSecurityGroup
+from mlblueprints.rules.cost import AutoInstanceFits, AutoInstanceSetsNodes, BudgetExceeded, BudgetPartlyPriced
 from mlblueprints.rules.capacity import NodeCountOrder, ReservationZone, SpotWithReservation
 from mlblueprints.rules.formats import FORMAT_RULES
 from mlblueprints.rules.images import DeepLearningAmiExists, DeepLearningContainerExists
@@ -60,6 +61,10 @@ BLUEPRINT_RULES: tuple[Rule, ...] = (
     *FORMAT_RULES,
     BatchTaskSecurityGroup(),
     AllowedReplacementIsTemporary(),
+    BudgetExceeded(),
+    BudgetPartlyPriced(),
+    AutoInstanceFits(),
+    AutoInstanceSetsNodes(),
 )
 CROSS_RULES: tuple[CrossRule, ...] = (UniqueName(),)
 ALL_RULES = {rule.id: rule for rule in (*BLUEPRINT_RULES, *CROSS_RULES)}

@@ -30,6 +30,8 @@ class NodeCountOrder(Rule):
 
     def check(self, blueprint, context):
         nodes = blueprint.spec.nodes
+        if nodes is None:  # instance: auto; the advisor sets the counts
+            return
         if nodes.min > nodes.max:
             yield Finding(
                 ("spec", "nodes", "min"),

@@ -19,6 +19,8 @@ class InstanceTypeOffered(Rule):
     def check(self, blueprint, context):
         spec = blueprint.spec
         catalog = context.catalog
+        if spec.instance.auto:  # the advisor picks from offered types; BP402 reports when none fits
+            return
         if spec.instance.accelerators is not None:
             if context.instance(blueprint) is None:
                 yield self._no_match(blueprint, context)
@@ -76,7 +78,7 @@ class IdleAccelerators(Rule):
     def check(self, blueprint, context):
         instance = context.instance(blueprint)
         nodes = blueprint.spec.nodes
-        if instance is None or instance.accelerator is None or nodes.min == 0:
+        if instance is None or instance.accelerator is None or nodes is None or nodes.min == 0:
             return
         cost = ""
         if instance.on_demand_usd_per_hour is not None:

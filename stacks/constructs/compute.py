@@ -68,6 +68,8 @@ class ComputeProps:
     key: kms.IKey
     #: Deploy-time DNS and mount names of the FSx file system, or None without one.
     fsx_names: tuple[str, str] | None
+    #: The resolved node counts (the advisor's with ``instance: auto``); None: the blueprint's.
+    nodes: model.Nodes | None = None
 
 
 class Compute(Construct):
@@ -129,12 +131,13 @@ class Compute(Construct):
 
     def _group(self, props: ComputeProps) -> autoscaling.AutoScalingGroup:
         spec = props.spec
+        nodes = props.nodes or spec.nodes
         common = dict(
             vpc=props.vpc,
             vpc_subnets=props.node_subnets,
-            min_capacity=spec.nodes.min,
-            desired_capacity=spec.nodes.desired,
-            max_capacity=spec.nodes.max,
+            min_capacity=nodes.min,
+            desired_capacity=nodes.desired,
+            max_capacity=nodes.max,
             notifications=[autoscaling.NotificationConfiguration(topic=self.events_topic)],
             # No rolling or replacing update, on purpose (module docstring); None leaves CDK's
             # AutoScalingScheduledAction policy only.
