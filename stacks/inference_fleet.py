@@ -25,6 +25,7 @@ from .blueprint_stack import BlueprintDataStack, BlueprintStack
 from .constructs.alarms import AlarmTopic, EndpointAlarms, EndpointAlarmsProps
 from .constructs.autoscaling import EndpointAutoscaling, EndpointAutoscalingProps
 from .constructs.endpoint import EndpointProps, InferenceEndpoint, waive_log_retention_handler
+from .constructs.execution_role import EndpointVpc
 from .constructs.fleet_security import FleetSecurity, FleetSecurityProps
 from .constructs.network import Network, NetworkProps
 from .constructs.storage import Storage, StorageProps
@@ -91,13 +92,16 @@ class InferenceFleetStack(BlueprintStack):
         shared = Construct(self, "Data")
         key = handoff.key(shared, data.security.key)
         bucket = handoff.bucket(shared, "ModelBucket", "model-bucket-name", data.storage.bucket)
-        subnets: tuple = ()
-        security_group = None
+        endpoint_vpc = None
         if data.network is not None:
             vpc = handoff.vpc(shared, vpc=data.network.vpc, subnets=data.network.node_subnets.subnets)
-            subnets = tuple(vpc.private_subnets)
-            security_group = handoff.security_group(
-                shared, "EndpointSecurityGroup", "endpoint-security-group-id", data.security.endpoint_security_group
+            endpoint_vpc = EndpointVpc(
+                # The execution role limits the models' network interfaces to this VPC.
+                vpc_id=handoff.share("vpc-id", data.network.vpc.vpc_id),
+                subnets=tuple(vpc.private_subnets),
+                security_group=handoff.security_group(
+                    shared, "EndpointSecurityGroup", "endpoint-security-group-id", data.security.endpoint_security_group
+                ),
             )
         self.alarm_topic = AlarmTopic(self, "AlarmTopic", key=key) if spec.alarm_topic else None
 
@@ -107,7 +111,6 @@ class InferenceFleetStack(BlueprintStack):
         for endpoint in resolved.endpoints:
             spec_endpoint = endpoint.endpoint
             scope_ = Construct(self, construct_id(spec_endpoint.name))
-            in_vpc = spec_endpoint.vpc and security_group is not None
             built = InferenceEndpoint(
                 scope_,
                 "Serving",
@@ -116,8 +119,7 @@ class InferenceFleetStack(BlueprintStack):
                     bucket=bucket,
                     prefix=data.storage.prefix,
                     key=key,
-                    subnets=subnets if in_vpc else (),
-                    security_group=security_group if in_vpc else None,
+                    vpc=endpoint_vpc if spec_endpoint.vpc else None,
                 ),
             )
             self.endpoints[spec_endpoint.name] = built

@@ -62,10 +62,6 @@ def test_cfn_lint_finds_no_errors(example):
     assert errors == []
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue 10: the examples still have the deploy hazards the review pack finds; the life-cycle work removes them",
-)
 def test_review_pack_finds_nothing(example_stacks):
     """Errors and warnings of the pack (docs/review.md) on both stacks of the example's cloud assembly, as
     `mlbp review cdk.out` reads it; a warning that a stack handles is acknowledged in the stack's metadata."""

@@ -11,7 +11,7 @@ import json
 import pytest
 from aws_cdk.assertions import Capture, Match
 
-from stacks.constructs.execution_role import VPC_ACTIONS
+from stacks.constructs.execution_role import IN_VPC_ACTIONS, UNSCOPED_VPC_ACTIONS
 from tests.blueprint_factory import DELETE
 from tests.fleet_factory import ENDPOINT, endpoint, fleet
 from tests.synthesized import Synth, as_list, identity_statements, valid
@@ -20,8 +20,8 @@ pytestmark = pytest.mark.cdk
 
 DATA_HOLDING = ("AWS::S3::Bucket", "AWS::KMS::Key", "AWS::Logs::LogGroup")
 #: The only actions allowed on Resource "*": none of them has resource-level permissions
-#: (cloudwatch:PutMetricData, ecr:GetAuthorizationToken) or SageMaker documents them unscoped (VPC).
-UNSCOPED = {"cloudwatch:PutMetricData", "ecr:GetAuthorizationToken", *VPC_ACTIONS}
+#: (cloudwatch:PutMetricData, ecr:GetAuthorizationToken, EC2's describe actions, DeleteNetworkInterfacePermission).
+UNSCOPED = {"cloudwatch:PutMetricData", "ecr:GetAuthorizationToken", *UNSCOPED_VPC_ACTIONS}
 #: CDK's LogRetention handler (a deploy-time Lambda), which sets the retention of SageMaker's own log groups.
 LOG_RETENTION_ACTIONS = {"logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy"}
 PYTORCH_GPU_REPOSITORY = "arn:aws:ecr:us-east-1:763104351884:repository/pytorch-inference"
@@ -514,6 +514,38 @@ def test_no_service_wildcards_and_star_resources_only_where_documented(every):
             assert set(actions) <= UNSCOPED | LOG_RETENTION_ACTIONS, statement
 
 
+@pytest.mark.parametrize("name", ["realtime", "multi_model_existing"])
+def test_network_interfaces_only_in_the_endpoint_vpc_subnets_and_group(name, request):
+    """Review pack E9540: SageMaker's interface actions are scoped to the models' own VpcConfig (new or existing VPC)."""
+    synth = request.getfixturevalue(name)
+    statements = sagemaker_role_statements(synth)
+    (in_vpc,) = [s for s in statements if s.get("Sid") == "InterfacesInEndpointVpc"]
+    assert sorted(as_list(in_vpc["Action"])) == sorted(IN_VPC_ACTIONS)
+    assert json.dumps(in_vpc["Resource"]).endswith(':network-interface/*"]]}')
+    (vpc_arn,) = in_vpc["Condition"]["ArnEquals"].values()
+    assert list(in_vpc["Condition"]["ArnEquals"]) == ["ec2:Vpc"]
+    vpc = synth.props("AWS::EC2::SecurityGroup")["VpcId"]
+    assert _names(vpc_arn, ":vpc/", vpc)
+
+    (placed,) = [s for s in statements if s.get("Sid") == "InterfacesInEndpointSubnetsAndGroup"]
+    assert as_list(placed["Action"]) == ["ec2:CreateNetworkInterface"]
+    config = next(iter(synth.resources("AWS::SageMaker::Model").values()))["Properties"]["VpcConfig"]
+    expected = [(":subnet/", s) for s in config["Subnets"]] + [(":security-group/", g) for g in config["SecurityGroupIds"]]
+    assert len(placed["Resource"]) == len(expected)
+    for kind, value in expected:
+        assert [r for r in placed["Resource"] if _names(r, kind, value)], (kind, value)
+
+    for statement in statements:
+        if "*" in as_list(statement["Resource"]):
+            assert not set(as_list(statement["Action"])) & set(IN_VPC_ACTIONS), statement
+
+
+def _names(arn, kind: str, value) -> bool:
+    """Whether the ARN (a string or an Fn::Join) is of ``kind`` (":vpc/") and holds ``value`` (an id or a Ref)."""
+    text = json.dumps(arn)
+    return kind in text and (value in text if isinstance(value, str) else json.dumps(value) in text)
+
+
 def test_no_managed_policies_and_never_sagemaker_full_access(every):
     assert "AmazonSageMakerFullAccess" not in json.dumps(every.json)
     for name, role in every.resources("AWS::IAM::Role").items():
@@ -525,7 +557,7 @@ def test_models_wait_for_every_policy_of_their_execution_role(realtime):
     (role,) = [k for k, v in realtime.resources("AWS::IAM::Role").items()
                if "sagemaker.amazonaws.com" in json.dumps(v["Properties"]["AssumeRolePolicyDocument"])]
     policies = {k for k, v in realtime.resources("AWS::IAM::Policy").items() if {"Ref": role} in v["Properties"]["Roles"]}
-    assert len(policies) == 3  # scoped, prefix (data capture), unscoped
+    assert len(policies) == 4  # scoped, prefix (data capture), VPC, unscoped
     for name, model in realtime.resources("AWS::SageMaker::Model").items():
         assert model["Properties"]["ExecutionRoleArn"] == {"Fn::GetAtt": [role, "Arn"]}
         assert set(model["DependsOn"]) == policies, name

@@ -19,6 +19,12 @@ Per variant (SageMaker Developer Guide, "Automatic scaling of Amazon SageMaker A
   documents on ``HasBacklogWithoutCapacity``: with no instance there is no
   backlog per instance to track, so without it the endpoint would only leave
   zero once the backlog exceeds the target.
+
+SageMaker refuses an endpoint update that changes an autoscaled variant's
+instance type or removes the variant, and no order inside one template avoids
+it (review pack W9530). ``mlbp plan`` refuses such a change before any deploy
+and prints the three-deploy procedure (BP511, mlblueprints/hazards.py), so each
+target acknowledges W9530 with that reason in its metadata (docs/review.md).
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ from constructs import Construct
 from mlblueprints.model.inference_fleet import Autoscaling as ScalingSpec
 from mlblueprints.model.inference_fleet import StepScaling
 from mlblueprints.resolve import ResolvedEndpoint, ResolvedVariant
+from mlblueprints.review.acknowledge import acknowledgement
 from ..naming import variant_construct_id
 
 SERVICE_NAMESPACE = "sagemaker"
@@ -51,6 +58,11 @@ MICROSECONDS_PER_MS = 1000
 SCALE_FROM_ZERO_COOLDOWN = Duration.minutes(5)
 SCALE_FROM_ZERO_PERIODS = 2
 STEP_COOLDOWN = Duration.minutes(5)
+#: Why the review pack's update-hazard warning is handled for every target (docs/review.md).
+UPDATE_HAZARD_HANDLED = {
+    "W9530": "mlbp plan refuses instance-type changes and removals or renames of autoscaled variants before any "
+    "deploy and prints the three-deploy procedure (BP511, mlblueprints/hazards.py); see docs/lifecycle.md",
+}
 
 
 def resource_id(endpoint_name: str, variant_name: str) -> str:
@@ -103,6 +115,8 @@ class EndpointAutoscaling(Construct):
             max_capacity=spec.max,
         )
         target.node.add_dependency(self._props.endpoint)
+        for key, value in acknowledgement(UPDATE_HAZARD_HANDLED).items():
+            target.add_metadata(key, value)
         self.targets[name] = target
         policies = [self._target_tracking(scope, target, spec)]
         if spec.step is not None:

@@ -47,7 +47,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from aws_cdk import Stack
-from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
@@ -58,7 +57,7 @@ from constructs import Construct
 from mlblueprints.model.inference_fleet import DATA_CAPTURE_PREFIX, Endpoint, ModelSource
 from mlblueprints.names import endpoint_log_group
 from mlblueprints.resolve import ResolvedEndpoint, ResolvedVariant
-from .execution_role import ExecutionRole, ExecutionRoleProps
+from .execution_role import EndpointVpc, ExecutionRole, ExecutionRoleProps
 from ..nag import Waiver, waive
 from ..naming import variant_construct_id
 
@@ -76,9 +75,8 @@ class EndpointProps:
     #: The fleet's key prefix; model, output and capture keys are under it.
     prefix: str
     key: kms.IKey
-    #: Private subnets and the endpoint security group, or None without a VPC.
-    subnets: tuple[ec2.ISubnet, ...] = ()
-    security_group: ec2.ISecurityGroup | None = None
+    #: The VPC, private subnets and endpoint security group of the models, or None without a VPC.
+    vpc: EndpointVpc | None = None
 
 
 class InferenceEndpoint(Construct):
@@ -167,7 +165,7 @@ class InferenceEndpoint(Construct):
             key=self._props.key,
             log_group=self.log_group,
             repository_arns=tuple(v.container.repository_arn for v in resolved.all_variants if v.container.repository_arn),
-            in_vpc=self._props.security_group is not None,
+            vpc=self._props.vpc,
             topics=tuple(t for t in (self.success_topic, self.error_topic) if t is not None),
             request_prefixes=(self.key_of(self._input_path),) if self._input_path is not None else (),
         )
@@ -182,10 +180,10 @@ class InferenceEndpoint(Construct):
             environment=dict(resolved.environment) or None,
         )
         vpc = None
-        if self._props.security_group is not None:
+        if self._props.vpc is not None:
             vpc = sagemaker.CfnModel.VpcConfigProperty(
-                security_group_ids=[self._props.security_group.security_group_id],
-                subnets=[s.subnet_id for s in self._props.subnets],
+                security_group_ids=[self._props.vpc.security_group.security_group_id],
+                subnets=[s.subnet_id for s in self._props.vpc.subnets],
             )
         model = sagemaker.CfnModel(
             self,

@@ -17,7 +17,14 @@ suggests, and never AmazonSageMakerFullAccess:
 * Logs: this endpoint's own log group only. CloudWatch metrics: only SageMaker's
   namespaces (PutMetricData has no resource-level permissions).
 * VPC: the network-interface actions the page lists for a model in a private
-  VPC; EC2 offers no resource scoping SageMaker's validation accepts for them.
+  VPC ("Give SageMaker AI hosted endpoints access to resources in your Amazon
+  VPC"), scoped as the EC2 service authorization reference allows: an
+  interface is created only in the endpoint's subnets with the endpoint's
+  security group, and interfaces are created, shared with SageMaker
+  (CreateNetworkInterfacePermission) and deleted only in the endpoint's VPC
+  (condition ``ec2:Vpc``). The describe actions and
+  DeleteNetworkInterfacePermission take no resource scope, so they stay on
+  ``*``.
 * SNS: publish to this endpoint's async notification topics.
 
 Statements that need a wildcard each sit in their own policy, so every cdk-nag
@@ -29,6 +36,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from aws_cdk import Stack, Token
+from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
@@ -40,11 +48,11 @@ from .security import ECR_PULL_ACTIONS
 from ..nag import Waiver, objects_finding, waive
 
 LOG_ACTIONS = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]
-#: For a model in a private VPC (CreateModel API: Execution Role Permissions).
-VPC_ACTIONS = [
-    "ec2:CreateNetworkInterface",
-    "ec2:CreateNetworkInterfacePermission",
-    "ec2:DeleteNetworkInterface",
+#: For a model in a private VPC (CreateModel API: Execution Role Permissions): those scoped to the
+#: endpoint's VPC by the ec2:Vpc condition on network-interface ARNs (EC2 service authorization reference) ...
+IN_VPC_ACTIONS = ["ec2:CreateNetworkInterface", "ec2:CreateNetworkInterfacePermission", "ec2:DeleteNetworkInterface"]
+#: ... and those with no resource-level permissions, on "*".
+UNSCOPED_VPC_ACTIONS = [
     "ec2:DeleteNetworkInterfacePermission",
     "ec2:DescribeNetworkInterfaces",
     "ec2:DescribeVpcs",
@@ -52,9 +60,19 @@ VPC_ACTIONS = [
     "ec2:DescribeSubnets",
     "ec2:DescribeSecurityGroups",
 ]
+VPC_ACTIONS = IN_VPC_ACTIONS + UNSCOPED_VPC_ACTIONS
 #: Endpoint instance metrics (CPU, memory, GPU) land in /aws/sagemaker/Endpoints.
 METRIC_NAMESPACES = ["/aws/sagemaker/*", "AWS/SageMaker"]
 KEY_ACTIONS = ["kms:Decrypt", "kms:GenerateDataKey"]
+
+
+@dataclass(frozen=True)
+class EndpointVpc:
+    """Where SageMaker puts the models' network interfaces."""
+
+    vpc_id: str
+    subnets: tuple[ec2.ISubnet, ...]
+    security_group: ec2.ISecurityGroup
 
 
 @dataclass(frozen=True)
@@ -71,7 +89,8 @@ class ExecutionRoleProps:
     log_group: logs.ILogGroup
     #: ECR repository ARNs of the variants' images; empty for images outside ECR.
     repository_arns: tuple[str, ...]
-    in_vpc: bool
+    #: The VPC of the models' subnets and security group, or None without a VPC.
+    vpc: EndpointVpc | None
     topics: tuple[sns.ITopic, ...] = ()
     #: Key prefixes (no trailing slash) where callers upload async requests, read by SageMaker.
     request_prefixes: tuple[str, ...] = ()
@@ -184,8 +203,9 @@ class ExecutionRole(Construct):
         ]
         if props.repository_arns:
             unscoped.append(iam.PolicyStatement(sid="RegistryLogin", actions=["ecr:GetAuthorizationToken"], resources=["*"]))
-        if props.in_vpc:
-            unscoped.append(iam.PolicyStatement(sid="AttachToPrivateSubnets", actions=VPC_ACTIONS, resources=["*"]))
+        if props.vpc is not None:
+            unscoped.append(iam.PolicyStatement(sid="DescribeNetwork", actions=UNSCOPED_VPC_ACTIONS, resources=["*"]))
+            self._vpc_policy(stack, props.vpc)
         policy = self._policy("UnscopedActionsPolicy", unscoped)
         waive(
             policy,
@@ -193,8 +213,48 @@ class ExecutionRole(Construct):
                 "AwsSolutions-IAM5",
                 "cloudwatch:PutMetricData and ecr:GetAuthorizationToken have no resource-level permissions "
                 "(Service Authorization Reference); metrics are limited to SageMaker namespaces by condition. "
-                "The EC2 network-interface actions are the ones SageMaker documents for a model in a private VPC.",
+                "The EC2 describe actions and DeleteNetworkInterfacePermission, which SageMaker documents for a "
+                "model in a private VPC, have no resource-level permissions either.",
                 ("Resource::*",),
+            ),
+        )
+
+    def _vpc_policy(self, stack: Stack, vpc: EndpointVpc) -> None:
+        """Create, share and delete interfaces only in the endpoint's VPC, subnets and security group."""
+
+        def arn(resource: str, name: str) -> str:
+            return stack.format_arn(service="ec2", resource=resource, resource_name=name)
+
+        interfaces = arn("network-interface", "*")
+        policy = self._policy(
+            "VpcPolicy",
+            [
+                iam.PolicyStatement(
+                    sid="InterfacesInEndpointVpc",
+                    actions=IN_VPC_ACTIONS,
+                    resources=[interfaces],
+                    conditions={"ArnEquals": {"ec2:Vpc": arn("vpc", vpc.vpc_id)}},
+                ),
+                iam.PolicyStatement(
+                    sid="InterfacesInEndpointSubnetsAndGroup",
+                    actions=["ec2:CreateNetworkInterface"],
+                    resources=[
+                        *(arn("subnet", s.subnet_id) for s in vpc.subnets),
+                        arn("security-group", vpc.security_group.security_group_id),
+                    ],
+                ),
+            ],
+        )
+        partition = "<AWS::Partition>" if Token.is_unresolved(stack.partition) else stack.partition
+        account = "<AWS::AccountId>" if Token.is_unresolved(stack.account) else stack.account
+        waive(
+            policy,
+            Waiver(
+                "AwsSolutions-IAM5",
+                "SageMaker creates the models' network interfaces at run time, so their ids are not known in "
+                "advance; creating, sharing and deleting them is allowed only in the endpoint's VPC (condition "
+                "ec2:Vpc), and creating only in its subnets with its security group.",
+                (f"Resource::arn:{partition}:ec2:{stack.region}:{account}:network-interface/*",),
             ),
         )
 
