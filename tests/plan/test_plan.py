@@ -19,6 +19,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from mlblueprints.pricing import load_prices
 from mlblueprints.plan import hooks, render
 from mlblueprints.plan.diff import Action
 from mlblueprints.plan.planner import Options, make_plan
@@ -108,7 +109,11 @@ def test_added_blueprint_creates_its_stack(grown):
     # However many stacks the kind makes (a data stack and a compute stack, say), each is created.
     assert "mlbp-added-one" in {s.name for s in added.stacks} and {s.action for s in added.stacks} == {"create"}
     assert {r.change.action for r in added.resources} == {Action.ADD}
-    assert added.cost_before is None and added.cost_after.usd_per_hour == pytest.approx(1.212)
+    g5 = load_prices().get("ec2/us-east-1/g5.2xlarge").usd
+    # The same blueprint under another name: one g5.2xlarge node plus its root volume, priced by mlbp cost.
+    assert added.cost_before is None
+    assert g5 < added.cost_after.usd_per_hour < g5 * 1.1
+    assert added.cost_after.usd_per_hour == pytest.approx(by_name(grown)["finetune-g5"].cost_before.usd_per_hour)
 
 
 def test_node_count_changes_in_place_with_a_cost_delta(grown):
@@ -117,7 +122,7 @@ def test_node_count_changes_in_place_with_a_cost_delta(grown):
     (impact,) = finetune.resources
     assert impact.location.path in ("spec.nodes.desired", "spec.nodes.max")
     assert impact.location.line == 15
-    assert (finetune.cost_before.usd_per_hour, finetune.cost_after.usd_per_hour) == pytest.approx((1.212, 2.424))
+    assert finetune.cost_after.usd_per_hour == pytest.approx(2 * finetune.cost_before.usd_per_hour)
 
 
 def test_fsx_deployment_type_replaces_the_file_system_and_trips_the_guard(grown):
@@ -157,7 +162,11 @@ def test_markdown_puts_the_guard_first_and_fits_a_comment(grown):
 def test_json_has_per_resource_impact_and_past_total_diff_cost(grown):
     data = json.loads(render.format_json(grown))
     assert data["exitCode"] == 3
-    assert data["diffTotalHourlyCost"] == pytest.approx(1.212 * 2)  # one more g5 node, one new blueprint
+    # One new blueprint, one more g5 node, and a cheaper FSx deployment type, each as the plan priced it.
+    deltas = [(b.cost_after.usd_per_hour or 0) - (b.cost_before.usd_per_hour if b.cost_before else 0)
+              for b in grown.blueprints]
+    assert data["diffTotalHourlyCost"] == pytest.approx(sum(deltas), abs=5e-5)  # JSON keeps 4 decimals
+    assert len([d for d in deltas if d]) == 3
     resources = {r["logicalId"]: r for b in data["blueprints"] for s in b["stacks"] for r in s["resources"]
                  if b["name"] == "llm-pretrain-p4d"}
     assert resources[FSX_ID]["changeImpact"] == "WILL_REPLACE" and resources[FSX_ID]["stateful"]
