@@ -42,6 +42,8 @@ class ServingContainer:
     multi_model: frozenset[str]
     hub_models: bool
     weights_env: Mapping[str, str]
+    #: Production-variant defaults of the family, by blueprint field name (large-model servers' timeouts).
+    hosting: Mapping[str, int]
 
 
 @functools.cache
@@ -59,6 +61,7 @@ def _frameworks() -> dict[str, ServingContainer]:
             multi_model=frozenset(entry["multi_model"]),
             hub_models=entry["hub_models"],
             weights_env=MappingProxyType(dict(entry["weights_env"])),
+            hosting=MappingProxyType(dict(entry.get("hosting", {}))),
         )
         for name, entry in doc["frameworks"].items()
     }

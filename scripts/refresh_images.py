@@ -6,13 +6,18 @@ straight out of the ``sagemaker-core`` wheel (``pip download``, no install, no
 import). The tag rules of the SDK's ``image_uris.retrieve`` are resolved here
 into plain data, so that ``mlblueprints.images`` only has to join the parts.
 
+Neuron inference images that the SDK config does not list (pytorch-inference-neuronx,
+pytorch-inference-neuron) come from the curated, cited scripts/neuron_inference_source.yaml
+and are written as frameworks of their own, in the same shape.
+
 DLAMI SSM parameter names are a curated table (DLAMI_TABLE below), checked
 against the DLAMI developer guide and release notes on the date in AS_OF.
 
 Usage:
     python scripts/refresh_images.py [--wheel PATH | --sdk-version X.Y.Z] [--only dlc|dlami]
 
-Runs on the standard library plus ``pip download``.
+Runs on the standard library plus ``pip download``, and PyYAML (through
+mlblueprints.loader) for the curated Neuron source.
 """
 
 from __future__ import annotations
@@ -52,7 +57,14 @@ FRAMEWORKS: dict[str, dict] = {
     "huggingface-neuronx": {"inference_tool": "neuronx"},
     "huggingface-llm-neuronx": {"inference_tool": "neuronx"},
     "inferentia-pytorch": {},
+    # First-party SageMaker serving containers (per-region algorithm registries, not the DLC one).
+    "xgboost": {"scopes": ["inference"], "min_version": "1.3"},
+    "sklearn": {"scopes": ["inference"], "min_version": "1.0"},
 }
+#: Neuron inference images outside the SDK config, by repository (curated, cited).
+NEURON_INFERENCE_SOURCE = ROOT / "scripts" / "neuron_inference_source.yaml"
+#: <framework version>-<processor>-<python>-<container version: sdkX.Y.Z-os>
+NEURON_TAG = re.compile(r"^(?P<version>\d+(?:\.\d+)+)-(?P<processor>neuronx?)-(?P<py>py\d+)-(?P<container>sdk(?P<sdk>[\d.]+)-.+)$")
 
 # Repository lists copied from sagemaker-core image_uris.retrieve: these repos
 # get "<latest sdk_version>-" in front of the container_version.
@@ -293,6 +305,7 @@ def build_dlc(wheel: Path) -> dict:
             aliases = {a: t for a, t in sub.get("version_aliases", {}).items() if t in versions}
             out[scope] = {"version_aliases": aliases, "versions": dict(sorted(versions.items(), key=lambda kv: version_key(kv[0])))}
         frameworks[fw] = out
+    frameworks.update(neuron_inference_frameworks(regs))
     version = wheel_version(wheel)
     return {
         "schema_version": 1,
@@ -311,6 +324,44 @@ def build_dlc(wheel: Path) -> dict:
         "registries": dict(sorted(regs.tables.items())),
         "frameworks": frameworks,
     }
+
+
+def neuron_inference_frameworks(regs: Registries, path: Path = NEURON_INFERENCE_SOURCE) -> dict[str, dict]:
+    """The curated Neuron inference images, one entry per framework version (its newest Neuron SDK)."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from mlblueprints.loader import load_file  # rejects duplicate keys
+
+    loaded = load_file(path, display_name=str(path.relative_to(ROOT)))
+    if loaded.diagnostics or loaded.data is None:
+        sys.exit("\n".join(d.format_text() for d in loaded.diagnostics) or f"error: {path}: no mapping")
+    source = loaded.data
+    registry = regs.name(dict(source["registry"]["accounts"]))
+    out: dict[str, dict] = {}
+    for name, spec in source["frameworks"].items():
+        if spec["cite"] not in source["sources"]:
+            sys.exit(f"error: {path.name}: {name} cites {spec['cite']!r}, not one of its sources")
+        newest: dict[str, tuple[tuple, re.Match]] = {}
+        for tag in spec["tags"]:
+            match = NEURON_TAG.match(tag)
+            if match is None:
+                sys.exit(f"error: {path.name}: {name} tag {tag!r} is not <version>-<neuron|neuronx>-<py>-sdk<X.Y.Z>-<os>")
+            key = version_key(match["sdk"])
+            if match["version"] not in newest or key > newest[match["version"]][0]:
+                newest[match["version"]] = (key, match)
+        versions = {}
+        for version, (_, match) in sorted(newest.items(), key=lambda kv: version_key(kv[0])):
+            processor = match["processor"]
+            versions[version] = {
+                "repository": spec["repository"],
+                "registry": registry,
+                "tag_prefix": version,
+                "processors": [processor],
+                "py_versions": [match["py"]],
+                "container_version": {processor: match["container"]},
+            }
+        out[name] = {"inference": {"version_aliases": {}, "versions": versions}}
+    return out
 
 
 def build_dlami() -> dict:

@@ -37,8 +37,9 @@ def test_committed_file_is_what_the_script_builds():
 def test_hardware_is_given_only_where_dlc_images_cannot_decide_it(inputs):
     source, _, _ = inputs
     given = sorted(name for name, entry in source["frameworks"].items() if "hardware" in entry)
-    # djl-*: no processor published; inferentia-pytorch: a bare "inf" (Inf1 or Inf2).
-    assert given == ["djl-lmi", "djl-neuronx", "inferentia-pytorch"]
+    # djl-*: no processor published; inferentia-pytorch: a bare "inf" (Inf1 or Inf2);
+    # xgboost: bare version tags, one image for CPU and GPU (untagged_hardware says so).
+    assert given == ["djl-lmi", "djl-neuronx", "inferentia-pytorch", "xgboost"]
 
 
 @pytest.mark.parametrize(
