@@ -15,9 +15,11 @@ from mlblueprints.rules.inference import (
     ProductionSingleInstance,
     ProductionZones,
     ServerlessExclusions,
+    ServerlessStartupSettings,
     ServingHardwarePairing,
     ShadowVariantSupport,
     UniqueEndpointNames,
+    VolumeSizeNeedsEbs,
 )
 from mlblueprints.rules.instance import AcceleratorImagePairing, IdleAccelerators, InstanceTypeOffered
 from mlblueprints.rules.naming import UniqueName
@@ -51,6 +53,8 @@ BLUEPRINT_RULES: tuple[Rule, ...] = (
     HubModelNetwork(),
     UniqueEndpointNames(),
     ModeSettings(),
+    VolumeSizeNeedsEbs(),
+    ServerlessStartupSettings(),
     *ULTRACLUSTER_RULES,
 )
 CROSS_RULES: tuple[CrossRule, ...] = (UniqueName(),)

@@ -604,3 +604,46 @@ class ModeSettings(InferenceRule):
             if endpoint.mode != "async" and blueprint.source_map.exists(at + ("async",)):
                 yield Finding(at + ("async",), f"`async` settings do not apply to a {endpoint.mode} endpoint",
                               "remove them, or set `mode: async`")
+
+
+class VolumeSizeNeedsEbs(InferenceRule):
+    id = "BP340"
+    level = Level.ERROR
+    summary = "volume_size_gb (VolumeSizeInGB) only on instance types whose ML storage is an EBS volume, not local NVMe"
+    source_url = "https://docs.aws.amazon.com/sagemaker/latest/dg/host-instance-storage.html"
+
+    def check(self, blueprint, context):
+        for endpoint in blueprint.spec.endpoints:
+            if not endpoint.has_instances:
+                continue  # BP341 refuses every start-up setting there
+            at = endpoint.path + ("volume_size_gb",)
+            for variant, _ in variants(endpoint):
+                instance = instance_of(context, variant)
+                if "volume_size_gb" not in variant.hosting.given or instance is None or not instance.local_nvme:
+                    continue
+                yield Finding(
+                    at,
+                    f"{variant.instance_type} (variant {variant.name}) stores models on local NVMe instance storage, "
+                    "so SageMaker rejects VolumeSizeInGB for it",
+                    "remove `volume_size_gb`: the instance storage holds the model; or pick an EBS-backed type "
+                    "(ml.m5, ml.c5, ml.r5, ml.inf2, ...) if you need a larger volume",
+                )
+                break
+
+
+class ServerlessStartupSettings(InferenceRule):
+    id = "BP341"
+    level = Level.ERROR
+    summary = "Start-up timeouts and volume size are production-variant settings of instances, not of serverless capacity"
+    source_url = "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariant.html"
+
+    def check(self, blueprint, context):
+        for endpoint in blueprint.spec.endpoints:
+            if endpoint.has_instances:
+                continue
+            for field in endpoint.variants[0].hosting.given:
+                yield Finding(
+                    endpoint.path + (field,),
+                    f"`{field}` has no effect on a serverless endpoint: SageMaker sizes and starts its capacity itself",
+                    "remove it, or use mode: realtime with an instance_type for a model that needs it",
+                )
