@@ -52,6 +52,13 @@ class Resolved:
     instance: InstanceType
     machine_image: MachineImage
     container: ContainerImage | None
+    #: Every network interface of a node when the cluster uses EFA (``efa.cluster_uses_efa``); () without.
+    efa_layout: tuple[efa.NetworkInterface, ...] = ()
+
+    @property
+    def cluster_placement(self) -> bool:
+        """A cluster placement group for EFA nodes, unless a capacity reservation already fixes where they run."""
+        return bool(self.efa_layout) and self.blueprint.spec.capacity.capacity_reservation_id is None
 
 
 def resolve_instance(request: InstanceRequest, region: str, catalog: Catalog) -> InstanceType | None:
@@ -124,6 +131,7 @@ def resolve_training_cluster(blueprint: Blueprint, catalog: Catalog) -> Resolved
         instance=instance,
         machine_image=resolve_machine_image(spec.image, instance),
         container=resolve_container(spec.container, spec.region, instance, scope="training"),
+        efa_layout=efa.interface_layout(instance) if efa.cluster_uses_efa(instance, spec.nodes.max, spec.efa) else (),
     )
 
 

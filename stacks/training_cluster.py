@@ -9,6 +9,7 @@ CloudFormation logical id changes only when what the resource is changes.
 from __future__ import annotations
 
 from aws_cdk import CfnOutput, Fn
+from aws_cdk import aws_ec2 as ec2
 from constructs import Construct
 
 from mlblueprints.resolve import Resolved
@@ -16,12 +17,13 @@ from .blueprint_stack import BlueprintStack
 from .constructs.compute import Compute, ComputeProps
 from .constructs.images import Images, ImagesProps
 from .constructs.network import Network, NetworkProps
+from .constructs.placement import ClusterPlacement
 from .constructs.security import Security, SecurityProps
 from .constructs.storage import Storage, StorageProps
 
 
 class TrainingClusterStack(BlueprintStack):
-    """Exposes ``network``, ``security``, ``storage``, ``images`` and ``compute``."""
+    """Exposes ``network``, ``security``, ``storage``, ``images``, ``placement`` (None without EFA) and ``compute``."""
 
     def __init__(self, scope: Construct, construct_id: str, *, resolved: Resolved, **kwargs) -> None:
         blueprint = resolved.blueprint
@@ -66,6 +68,12 @@ class TrainingClusterStack(BlueprintStack):
                 region=spec.region,
             ),
         )
+        # EFA nodes share one zone (the file system's subnet) and, unless a capacity reservation
+        # already fixes where they run, a cluster placement group.
+        self.placement = ClusterPlacement(self, "Placement") if resolved.cluster_placement else None
+        node_subnets = (
+            ec2.SubnetSelection(subnets=[self.network.first_node_subnet]) if resolved.efa_layout else self.network.node_subnets
+        )
         self.compute = Compute(
             self,
             "Compute",
@@ -75,11 +83,13 @@ class TrainingClusterStack(BlueprintStack):
                 instance_type=resolved.instance.name,
                 images=self.images,
                 vpc=self.network.vpc,
-                node_subnets=self.network.node_subnets,
+                node_subnets=node_subnets,
                 node_role=self.security.node_role,
                 node_security_group=self.security.node_security_group,
                 key=self.security.key,
                 file_system=self.storage.file_system,
+                efa_layout=resolved.efa_layout,
+                placement_group=self.placement.group_name if self.placement is not None else None,
             ),
         )
         self._outputs(resolved)

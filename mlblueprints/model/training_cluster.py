@@ -33,6 +33,9 @@ class TrainingClusterSpec:
     storage: Storage
     network: Network
     session_manager: bool = True
+    #: EFA on every card, a cluster placement group and one zone. None: decided by the hardware
+    #: (``efa.default_efa``: EFA-capable type and more than one node), which the resolver applies.
+    efa: bool | None = None
 
 
 def build_spec(raw: Mapping, metadata: Metadata) -> TrainingClusterSpec:
@@ -47,4 +50,5 @@ def build_spec(raw: Mapping, metadata: Metadata) -> TrainingClusterSpec:
         storage=build_storage(raw.get("storage", {}), metadata),
         network=build_network(raw.get("network", {})),
         session_manager=raw.get("access", {}).get("session_manager", True),
+        efa=raw.get("efa"),
     )

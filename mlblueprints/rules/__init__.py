@@ -1,6 +1,7 @@
 """Every semantic rule, by id. Ids are stable: never reuse or renumber one."""
 
 from mlblueprints.rules.base import CrossRule, Finding, Rule, RuleContext
+from mlblueprints.rules.cluster_network import EfaHardware, EfaSingleZone
 from mlblueprints.rules.capacity import NodeCountOrder, ReservationZone, SpotWithReservation
 from mlblueprints.rules.images import DeepLearningAmiExists, DeepLearningContainerExists
 from mlblueprints.rules.inference import (
@@ -39,6 +40,8 @@ BLUEPRINT_RULES: tuple[Rule, ...] = (
     FsxSingleZone(),
     IdleAccelerators(),
     ReservationZone(),
+    EfaSingleZone(),
+    EfaHardware(),
     InferenceInstanceOffered(),
     InferenceContainerExists(),
     ServingHardwarePairing(),
