@@ -180,15 +180,21 @@ class ServingHardwarePairing(InferenceRule):
                 yield Finding(
                     where,
                     f"{variant.container.framework} images run on {_words(facts.hardware)}, not on {runs_on}",
-                    _pairing_hint(hardware, endpoint.has_instances),
+                    _pairing_hint(hardware, endpoint.has_instances, variant.container.framework),
                 )
 
 
-def _pairing_hint(hardware: str, has_instances: bool) -> str:
+def _pairing_hint(hardware: str, has_instances: bool, framework: str) -> str:
     if not has_instances:
         return "serverless endpoints have no accelerators: pick a CPU image (pytorch, huggingface-tei-cpu, ...) or mode: realtime"
     fitting = [f for f in serving.serving_frameworks() if hardware in serving.serving_container(f).hardware]
-    return f"on {serving.HARDWARE_WORDS.get(hardware, hardware)} use {', '.join(fitting) or 'a custom `uri`'}, or change the instance type"
+    words = serving.HARDWARE_WORDS.get(hardware, hardware)
+    # The same family built for this hardware (pytorch -> pytorch-inference-neuronx) is what was meant.
+    twins = [f for f in fitting if f.startswith(framework + "-")]
+    if twins:
+        versions = ", ".join(images.dlc_versions(twins[0], "inference"))
+        return f"on {words} write `framework: {twins[0]}` with one of its versions ({versions}), or change the instance type"
+    return f"on {words} use {', '.join(fitting) or 'a custom `uri`'}, or change the instance type"
 
 
 class MultiModelSupport(InferenceRule):
