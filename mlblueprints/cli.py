@@ -105,6 +105,8 @@ def _training_cluster_fields(resolved) -> dict:
         "ami_ssm_parameter": resolved.machine_image.ssm_parameter,
         "ami_id": resolved.machine_image.ami_id,
         "container_uri": resolved.container.uri if resolved.container else None,
+        "efa_interfaces": [f"card {i.card} device {i.device}: {i.interface_type}" for i in resolved.efa_layout],
+        "cluster_placement_group": resolved.cluster_placement,
     }
 
 
@@ -116,6 +118,10 @@ def _inference_fleet_fields(resolved) -> dict:
             "accelerators": _accelerators(v.instance),
             "container_uri": v.container.uri,
             "environment": dict(v.environment),
+            # Production-variant start-up settings: the blueprint's, else the container family's (None: SageMaker's).
+            "startup_health_check_timeout_seconds": v.variant.hosting.startup_health_check_timeout_seconds,
+            "model_download_timeout_seconds": v.variant.hosting.model_download_timeout_seconds,
+            "volume_size_gb": v.variant.hosting.volume_size_gb,
         }
 
     endpoints = []
