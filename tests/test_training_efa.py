@@ -4,6 +4,7 @@ one zone by default on EFA-capable types; nothing of the kind for one node or af
 from __future__ import annotations
 
 import pytest
+from aws_cdk.assertions import Match
 
 from mlblueprints import efa
 from mlblueprints.resolve import resolve
@@ -76,3 +77,18 @@ def test_a_reserved_cluster_has_efa_but_no_placement_group(build_stack):
     stack = Synth(blueprint, build_stack(blueprint))
     assert stack.resources("AWS::EC2::PlacementGroup") == {}
     assert len(stack.props("AWS::EC2::LaunchTemplate")["LaunchTemplateData"]["NetworkInterfaces"]) == 5
+
+
+@pytest.mark.cdk
+def test_a_spot_efa_pool_keeps_its_interfaces_and_placement(build_stack):
+    document = patched({"spec": {"instance": {"type": "g6.12xlarge"}, "nodes": {"min": 0, "desired": 2, "max": 8},
+                                 "availability_zones": ["us-east-1a"], "capacity": {"purchase": "spot"}}})
+    blueprint = valid(document)
+    stack = Synth(blueprint, build_stack(blueprint))
+    interfaces = stack.props("AWS::EC2::LaunchTemplate")["LaunchTemplateData"]["NetworkInterfaces"]
+    assert [i["InterfaceType"] for i in interfaces] == ["interface", "efa-only"]  # one card: ENA primary + efa-only
+    group = stack.props("AWS::AutoScaling::AutoScalingGroup")
+    assert "MixedInstancesPolicy" in group and "PlacementGroup" in group
+    findings = stack.annotations.find_error("*", Match.string_like_regexp("AwsSolutions-.*"))
+    findings += stack.annotations.find_warning("*", Match.string_like_regexp("(AwsSolutions-|CdkNagValidationFailure).*"))
+    assert [f"{f.id}: {f.entry.data}" for f in findings] == []
