@@ -58,8 +58,8 @@ FRAMEWORKS: dict[str, dict] = {
     "huggingface-llm-neuronx": {"inference_tool": "neuronx"},
     "inferentia-pytorch": {},
     # First-party SageMaker serving containers (per-region algorithm registries, not the DLC one).
-    "xgboost": {"scopes": ["inference"], "min_version": "1.3"},
-    "sklearn": {"scopes": ["inference"], "min_version": "1.0"},
+    "xgboost": {"scopes": ["inference"], "min_version": "1.3", "release_aliases": True},
+    "sklearn": {"scopes": ["inference"], "min_version": "1.0", "release_aliases": True},
 }
 #: Neuron inference images outside the SDK config, by repository (curated, cited).
 NEURON_INFERENCE_SOURCE = ROOT / "scripts" / "neuron_inference_source.yaml"
@@ -303,6 +303,8 @@ def build_dlc(wheel: Path) -> dict:
                 else:
                     versions[ver] = resolve_entry(fw, vc, processors, vc.get("tag_prefix", ver), regs, opts)
             aliases = {a: t for a, t in sub.get("version_aliases", {}).items() if t in versions}
+            if opts.get("release_aliases"):
+                aliases.update(release_aliases(versions))
             out[scope] = {"version_aliases": aliases, "versions": dict(sorted(versions.items(), key=lambda kv: version_key(kv[0])))}
         frameworks[fw] = out
     frameworks.update(neuron_inference_frameworks(regs))
@@ -324,6 +326,20 @@ def build_dlc(wheel: Path) -> dict:
         "registries": dict(sorted(regs.tables.items())),
         "frameworks": frameworks,
     }
+
+
+def release_aliases(versions: dict) -> dict[str, str]:
+    """'1.7' -> '1.7-1': the newest container release of each upstream version (ours, not the SDK's).
+
+    The SageMaker XGBoost and scikit-learn versions are <upstream>-<container release>
+    (1.7-1, 1.4-2-py312); a user who writes the upstream version gets its newest release.
+    """
+    out: dict[str, str] = {}
+    for version in sorted(versions, key=version_key):
+        upstream = re.match(r"^(\d+\.\d+)-", version)
+        if upstream and upstream[1] not in versions:
+            out[upstream[1]] = version
+    return out
 
 
 def neuron_inference_frameworks(regs: Registries, path: Path = NEURON_INFERENCE_SOURCE) -> dict[str, dict]:

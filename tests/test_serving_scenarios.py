@@ -57,6 +57,16 @@ def test_scenario_resolves_to_the_published_image(document, uri):
     assert _uri(document) == uri
 
 
+@pytest.mark.parametrize("framework, version, tag", [
+    ("xgboost", "1.7", "sagemaker-xgboost:1.7-1"),
+    ("xgboost", "3.0", "sagemaker-xgboost:3.0-5"),
+    ("sklearn", "1.4", "sagemaker-scikit-learn:1.4-2-py312-cpu-py3"),
+])
+def test_upstream_version_picks_the_newest_container_release(framework, version, tag):
+    document = fleet({**XGBOOST_MULTI_MODEL["spec"]["endpoints"][0], "container": {"framework": framework, "version": version}})
+    assert _uri(document).endswith("/" + tag)
+
+
 def test_sklearn_multi_model_resolves_to_the_cpu_image():
     document = fleet({**XGBOOST_MULTI_MODEL["spec"]["endpoints"][0], "container": {"framework": "sklearn", "version": "1.2-1"}})
     assert _uri(document).endswith("/sagemaker-scikit-learn:1.2-1-cpu-py3")
