@@ -127,9 +127,20 @@ def test_cpu_multi_model_xgboost_synthesizes(synth):
     assert "ContainerStartupHealthCheckTimeoutInSeconds" not in variant
 
 
+def _cfn_lint_errors(stack: Synth) -> list[str]:
+    import json
+
+    from cfnlint.api import lint
+
+    matches = lint(json.dumps(stack.json), regions=[stack.blueprint.spec.region])
+    return [f"{m.rule.id} line {m.linenumber}: {m.message}" for m in matches if m.rule.id.startswith("E")]
+
+
 @pytest.mark.cdk
 def test_llm_on_g5_12xlarge_gets_the_family_timeouts_and_no_volume(synth):
-    variant = synth(LLM_G5_12XLARGE).props("AWS::SageMaker::EndpointConfig")["ProductionVariants"][0]
+    stack = synth(LLM_G5_12XLARGE)
+    assert _cfn_lint_errors(stack) == []
+    variant = stack.props("AWS::SageMaker::EndpointConfig")["ProductionVariants"][0]
     assert variant["ContainerStartupHealthCheckTimeoutInSeconds"] == 1200
     assert variant["ModelDataDownloadTimeoutInSeconds"] == 1200
     assert "VolumeSizeInGB" not in variant
@@ -137,5 +148,6 @@ def test_llm_on_g5_12xlarge_gets_the_family_timeouts_and_no_volume(synth):
 
 @pytest.mark.cdk
 def test_inf2_endpoint_gets_its_ebs_volume(synth):
-    config = synth(INF2).props("AWS::SageMaker::EndpointConfig")
-    assert config["ProductionVariants"][0]["VolumeSizeInGB"] == 128
+    stack = synth(INF2)
+    assert _cfn_lint_errors(stack) == []
+    assert stack.props("AWS::SageMaker::EndpointConfig")["ProductionVariants"][0]["VolumeSizeInGB"] == 128

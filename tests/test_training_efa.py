@@ -53,6 +53,16 @@ def test_every_card_gets_an_efa_in_the_node_security_group(p4d):
 
 
 @pytest.mark.cdk
+def test_cfn_lint_accepts_the_efa_template(p4d):
+    import json
+
+    from cfnlint.api import lint
+
+    matches = lint(json.dumps(p4d.json), regions=["us-east-1"])
+    assert [f"{m.rule.id}: {m.message}" for m in matches if m.rule.id.startswith("E")] == []
+
+
+@pytest.mark.cdk
 def test_nodes_join_one_cluster_placement_group_in_one_subnet(p4d):
     name, _ = p4d.one("AWS::EC2::PlacementGroup")
     assert p4d.props("AWS::EC2::PlacementGroup")["Strategy"] == "cluster"
