@@ -192,8 +192,9 @@ def _pairing_hint(hardware: str, has_instances: bool, framework: str) -> str:
     # The same family built for this hardware (pytorch -> pytorch-inference-neuronx) is what was meant.
     twins = [f for f in fitting if f.startswith(framework + "-")]
     if twins:
-        versions = ", ".join(images.dlc_versions(twins[0], "inference"))
-        return f"on {words} write `framework: {twins[0]}` with one of its versions ({versions}), or change the instance type"
+        twin = min(twins, key=len)  # huggingface -> huggingface-neuronx, not huggingface-llm-neuronx
+        versions = ", ".join(images.dlc_versions(twin, "inference"))
+        return f"on {words} write `framework: {twin}` with one of its versions ({versions}), or change the instance type"
     return f"on {words} use {', '.join(fitting) or 'a custom `uri`'}, or change the instance type"
 
 
