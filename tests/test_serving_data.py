@@ -105,6 +105,18 @@ def _gpu_types(source, dlc, instances):
                      "huggingface: hub_models cites 'a-blog', not one of the sources", id="unknown-citation"),
         pytest.param(lambda s, d, i: _framework("huggingface")(s, d, i)["cite"].pop("weights_env"),
                      "huggingface: weights_env cites no source", id="uncited-fact"),
+        pytest.param(lambda s, d, i: _framework("xgboost")(s, d, i).pop("untagged_hardware"),
+                     "xgboost 1.7-1: its tag names no hardware, so hardware ['cpu', 'gpu'] cannot be checked",
+                     id="untagged-hardware-needs-its-reason"),
+        pytest.param(lambda s, d, i: _framework("sklearn")(s, d, i).update(untagged_hardware="why"),
+                     "sklearn: untagged_hardware explains a `hardware` that is not given", id="reason-without-hardware"),
+        pytest.param(lambda s, d, i: _framework("djl-lmi")(s, d, i)["hosting"].update(startup_health_check_timeout_seconds=7200),
+                     "djl-lmi: hosting.startup_health_check_timeout_seconds must be a whole number of seconds from 60 to 3600",
+                     id="hosting-outside-the-api-range"),
+        pytest.param(lambda s, d, i: _framework("djl-lmi")(s, d, i)["hosting"].update(volume_size_gb=100),
+                     "djl-lmi: hosting.volume_size_gb is not one of", id="hosting-unknown-setting"),
+        pytest.param(lambda s, d, i: _framework("djl-lmi")(s, d, i)["cite"].pop("hosting"),
+                     "djl-lmi: hosting cites no source", id="hosting-uncited"),
     ],
 )
 def test_a_failing_cross_check_names_the_problem(inputs, change, says):

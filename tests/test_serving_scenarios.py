@@ -87,7 +87,8 @@ def test_small_model_families_leave_timeouts_to_sagemaker():
 
 
 def test_schema_bounds_are_the_apis():
-    """The schema's ranges are botocore's ProductionVariant ranges (CreateEndpointConfig)."""
+    """The schema's ranges, and those the family defaults are checked against, are botocore's
+    ProductionVariant ranges (CreateEndpointConfig)."""
     import json
     from pathlib import Path
 
@@ -102,9 +103,13 @@ def test_schema_bounds_are_the_apis():
         "model_download_timeout_seconds": "ModelDataDownloadTimeoutInSeconds",
         "volume_size_gb": "VolumeSizeInGB",
     }
+    from scripts.refresh_serving import HOSTING_RANGES
+
     for ours, theirs in pairs.items():
         limits = shape.members[theirs].metadata
         assert (endpoint[ours]["minimum"], endpoint[ours]["maximum"]) == (limits["min"], limits["max"]), ours
+        if ours in HOSTING_RANGES:  # what the serving data's family defaults are checked against
+            assert HOSTING_RANGES[ours] == (limits["min"], limits["max"]), ours
 
 
 @pytest.fixture(scope="module")
