@@ -44,6 +44,8 @@ class ServingContainer:
     weights_env: Mapping[str, str]
     #: Production-variant defaults of the family, by blueprint field name (large-model servers' timeouts).
     hosting: Mapping[str, int]
+    #: {runtime, since, use_instead} when the images run a runtime that is no longer supported; empty otherwise.
+    unsupported: Mapping[str, str]
 
 
 @functools.cache
@@ -62,6 +64,7 @@ def _frameworks() -> dict[str, ServingContainer]:
             hub_models=entry["hub_models"],
             weights_env=MappingProxyType(dict(entry["weights_env"])),
             hosting=MappingProxyType(dict(entry.get("hosting", {}))),
+            unsupported=MappingProxyType(dict(entry.get("unsupported", {}))),
         )
         for name, entry in doc["frameworks"].items()
     }

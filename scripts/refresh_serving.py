@@ -62,7 +62,8 @@ SCOPE = "inference"
 
 HARDWARE = (serving.CPU, serving.GPU, serving.NEURON, serving.NEURONX)
 FACTS = ("multi_model", "hub_models", "weights_env")
-FRAMEWORK_KEYS = {"hardware", *FACTS, "hosting", "untagged_hardware", "cite"}
+FRAMEWORK_KEYS = {"hardware", *FACTS, "hosting", "unsupported", "untagged_hardware", "cite"}
+UNSUPPORTED_KEYS = {"runtime", "since", "use_instead"}
 #: Production-variant settings a family may default, with the API's range (CreateEndpointConfig,
 #: ProductionVariant: ContainerStartupHealthCheckTimeoutInSeconds, ModelDataDownloadTimeoutInSeconds).
 HOSTING_RANGES = {
@@ -95,6 +96,10 @@ NOTES = {
     "hosting": (
         "production-variant defaults for the family (blueprint field names); a blueprint's own value wins. Large-model "
         "servers load and shard the weights before they answer /ping"
+    ),
+    "unsupported": (
+        "the images run a runtime its maker no longer supports (runtime, since which release) and the family to use "
+        "instead; {} when supported"
     ),
     "multi_model_gpu_instance_types": (
         "the only GPU instance types on which multi-model endpoints run, as the page's table lists them (instance "
@@ -221,7 +226,10 @@ def check_framework_entry(name: str, entry: dict, source_ids: set[str], problems
     if not isinstance(env, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in env.items()):
         problems.append(f"{name}: weights_env must map names to strings")
     cite = entry.get("cite") or {}
-    for field in [f for f in ("hardware", *FACTS, "hosting") if f in entry]:
+    unsupported = entry.get("unsupported")
+    if unsupported is not None and set(unsupported) != UNSUPPORTED_KEYS:
+        problems.append(f"{name}: unsupported needs exactly {', '.join(sorted(UNSUPPORTED_KEYS))}")
+    for field in [f for f in ("hardware", *FACTS, "hosting", "unsupported") if f in entry]:
         ids = cite.get(field)
         ids = [ids] if isinstance(ids, str) else ids or []
         if not ids:
@@ -298,7 +306,15 @@ def build_from(source: dict, dlc: dict, instances: dict) -> dict:
             "hub_models": entry.get("hub_models"),
             "weights_env": dict(entry.get("weights_env") or {}),
             "hosting": dict(entry.get("hosting") or {}),
+            "unsupported": dict(entry.get("unsupported") or {}),
         }
+
+    for name, entry in out_frameworks.items():
+        instead = entry["unsupported"].get("use_instead")
+        if instead is not None and instead not in out_frameworks:
+            problems.append(f"{name}: unsupported.use_instead {instead!r} is not a framework here")
+        elif instead is not None and not set(out_frameworks[instead]["hardware"]) & set(entry["hardware"]):
+            problems.append(f"{name}: unsupported.use_instead {instead!r} runs on other hardware")
 
     block = source["multi_model_gpu_instance_types"]
     check_gpu_types(block, instances, problems)

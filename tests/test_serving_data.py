@@ -117,6 +117,10 @@ def _gpu_types(source, dlc, instances):
                      "djl-lmi: hosting.volume_size_gb is not one of", id="hosting-unknown-setting"),
         pytest.param(lambda s, d, i: _framework("djl-lmi")(s, d, i)["cite"].pop("hosting"),
                      "djl-lmi: hosting cites no source", id="hosting-uncited"),
+        pytest.param(lambda s, d, i: _framework("inferentia-pytorch")(s, d, i)["unsupported"].update(use_instead="pytorch"),
+                     "inferentia-pytorch: unsupported.use_instead 'pytorch' runs on other hardware", id="replacement-elsewhere"),
+        pytest.param(lambda s, d, i: _framework("inferentia-pytorch")(s, d, i)["unsupported"].pop("since"),
+                     "inferentia-pytorch: unsupported needs exactly runtime, since, use_instead", id="unsupported-incomplete"),
     ],
 )
 def test_a_failing_cross_check_names_the_problem(inputs, change, says):

@@ -20,6 +20,7 @@ from mlblueprints.rules.inference import (
     ServingHardwarePairing,
     ShadowVariantSupport,
     UniqueEndpointNames,
+    UnsupportedServingRuntime,
     VolumeSizeNeedsEbs,
 )
 from mlblueprints.rules.instance import AcceleratorImagePairing, IdleAccelerators, InstanceTypeOffered
@@ -58,6 +59,7 @@ BLUEPRINT_RULES: tuple[Rule, ...] = (
     ModeSettings(),
     VolumeSizeNeedsEbs(),
     ServerlessStartupSettings(),
+    UnsupportedServingRuntime(),
     *ULTRACLUSTER_RULES,
 )
 CROSS_RULES: tuple[CrossRule, ...] = (UniqueName(),)

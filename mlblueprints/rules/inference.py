@@ -654,3 +654,32 @@ class ServerlessStartupSettings(InferenceRule):
                     f"`{field}` has no effect on a serverless endpoint: SageMaker sizes and starts its capacity itself",
                     "remove it, or use mode: realtime with an instance_type for a model that needs it",
                 )
+
+
+class UnsupportedServingRuntime(InferenceRule):
+    id = "BP342"
+    level = Level.WARNING
+    summary = "The container family's images run a runtime its maker no longer supports (torch-neuron 1.9 and older on Inf1)"
+    source_url = (
+        "https://awsdocs-neuron.readthedocs-hosted.com/en/latest/about-neuron/announcements/neuron2.x/"
+        "announce-no-support-torch-neuron-versions.html"
+    )
+
+    def check(self, blueprint, context):
+        seen: set[JsonPath] = set()
+        for endpoint in blueprint.spec.endpoints:
+            for variant, path in variants(endpoint):
+                facts = serving.serving_container(variant.container.framework)
+                where = chosen_at(endpoint, variant, path, "container") + ("framework",)
+                if variant.container.uri is not None or facts is None or not facts.unsupported or where in seen:
+                    continue
+                seen.add(where)
+                gone = facts.unsupported
+                instead = gone["use_instead"]
+                versions = ", ".join(images.dlc_versions(instead, "inference"))
+                yield Finding(
+                    where,
+                    f"{variant.container.framework} images run {gone['runtime']}, unsupported since {gone['since']}: "
+                    "no fixes, and no newer image of this family",
+                    f"write `framework: {instead}` (versions {versions}) for the same hardware",
+                )
