@@ -57,8 +57,13 @@ class Resolved:
 
     @property
     def cluster_placement(self) -> bool:
-        """A cluster placement group for EFA nodes, unless a capacity reservation already fixes where they run."""
-        return bool(self.efa_layout) and self.blueprint.spec.capacity.capacity_reservation_id is None
+        """A cluster placement group for EFA nodes of a type that supports one (the catalog's placement
+        info), unless a capacity reservation already fixes where they run."""
+        return (
+            bool(self.efa_layout)
+            and self.instance.cluster_placement
+            and self.blueprint.spec.capacity.capacity_reservation_id is None
+        )
 
 
 def resolve_instance(request: InstanceRequest, region: str, catalog: Catalog) -> InstanceType | None:
