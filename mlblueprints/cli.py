@@ -1,53 +1,146 @@
 """The ``mlbp`` command.
 
-Exit codes: 0 valid, 1 invalid blueprint, 2 usage error (bad flags, missing
-path). No subcommand here starts Node or imports aws_cdk.
+Exit codes (docs/cli.md): 0 valid, 1 invalid (the report holds an error), 2 usage or
+output error, 130 interrupted (Ctrl-C), 141 broken pipe (the reader of the output went
+away). No subcommand here starts Node or imports aws_cdk.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
+import io
 import json
+import os
+import signal
 import sys
 
 from mlblueprints import __version__
-from mlblueprints.diagnostics import Level, format_json
-from mlblueprints.pipeline import Report, UsageError, validate_paths
-from mlblueprints.resolve import resolve
-from mlblueprints.rules import ALL_RULES
-from mlblueprints.schema_check import schema_text
+from mlblueprints.diagnostics import Level, UsageError, format_json, printable
+
+# The pipeline (jsonschema, the catalog, the rules) takes about a second to import; each
+# command imports what it needs inside main(), so Ctrl-C during that second is handled too.
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+# 128 + the signal's number: what a shell reports for a process that signal ended,
+# so `set -o pipefail` and `$?` read the same as for grep or git.
+EXIT_INTERRUPTED = 128 + signal.SIGINT
+EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE
+
+
+class _OutputError(Exception):
+    """Writing to standard output or standard error failed."""
+
+    def __init__(self, stream, error: OSError):
+        super().__init__(error)
+        self.stream = stream
+        self.error = error
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            # A terminal or a pipe that cannot encode a character gets `\u2026`, not a traceback.
+            stream.reconfigure(errors="backslashreplace")
     try:
-        return args.run(args)
+        args = _parser().parse_args(argv)
+        status = args.run(args)
+        _flush(sys.stdout)
+        return status
     except UsageError as error:
-        print(f"mlbp: error: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    except BrokenPipeError:  # `mlbp schema | head` is fine
-        return EXIT_OK
+        return _fail(f"error: {error}", EXIT_USAGE)
+    except KeyboardInterrupt:
+        return _fail("interrupted", EXIT_INTERRUPTED)
+    except _OutputError as failure:
+        # Output that did not arrive must not end in success: a CI step that pipes
+        # `mlbp validate` into a reader that quits early must not pass.
+        _discard(failure.stream)
+        if isinstance(failure.error, BrokenPipeError):
+            return EXIT_BROKEN_PIPE  # silent, as grep and git are when the reader has gone
+        if failure.stream is sys.stderr:
+            return EXIT_USAGE
+        return _fail(f"error: cannot write the output: {failure.error.strerror or failure.error}", EXIT_USAGE)
+
+
+def _out(text: str, end: str = "\n") -> None:
+    _write(sys.stdout, text, end)
+
+
+def _err(text: str) -> None:
+    _write(sys.stderr, text, "\n")
+
+
+def _write(stream, text: str, end: str) -> None:
+    """Everything mlbp prints goes through here: line by line through ``printable``, so no
+    echoed name or value can add a line or drive the terminal, and a failed write ends
+    the run with its own exit code instead of a traceback."""
+    _check_open(stream)
+    try:
+        stream.write("\n".join(printable(line) for line in text.split("\n")) + end)
+    except OSError as error:
+        raise _OutputError(stream, error) from error
+
+
+def _flush(stream) -> None:
+    _check_open(stream)
+    try:
+        stream.flush()
+    except OSError as error:
+        raise _OutputError(stream, error) from error
+
+
+def _check_open(stream) -> None:
+    if stream is None:  # Python started with that descriptor closed (`mlbp ... >&-`)
+        raise _OutputError(stream, OSError(errno.EBADF, os.strerror(errno.EBADF)))
+
+
+def _fail(message: str, status: int) -> int:
+    try:
+        _err(printable(f"mlbp: {message}"))  # one line, even if it echoes a path with a newline
+        _flush(sys.stderr)
+    except _OutputError as failure:
+        _discard(failure.stream)
+    return status
+
+
+def _discard(stream) -> None:
+    """Point a stream that failed at /dev/null, so Python's own flush at exit cannot fail again."""
+    try:
+        descriptor = stream.fileno()
+    except (AttributeError, OSError, ValueError):  # closed from the start, or not a real file (pytest's capture)
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, descriptor)
+    os.close(null)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):
+        """argparse echoes the offending argument as typed; escape it like every other output."""
+        super().error(printable(message))
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="mlbp", description="Validate and explain ML compute blueprints.")
+    parser = _Parser(prog="mlbp", description="Validate and explain ML compute blueprints.")
     parser.add_argument("--version", action="version", version=f"mlbp {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    validate = commands.add_parser("validate", help="check blueprints offline (files or folders)")
-    validate.add_argument("paths", nargs="+", metavar="PATH", help="blueprint files, or folders to search for *.yaml/*.yml")
+    validate = commands.add_parser(
+        "validate", help="check blueprints offline (files, folders, or - for standard input)"
+    )
+    validate.add_argument(
+        "paths", nargs="+", metavar="PATH",
+        help="blueprint files, folders to search for *.yaml/*.yml, or - for standard input",
+    )
     validate.add_argument("--format", choices=("text", "json", "github"), default="text")
     validate.set_defaults(run=_validate)
 
     show = commands.add_parser("show", help="validate, then print what each blueprint resolves to")
-    show.add_argument("paths", nargs="+", metavar="PATH")
+    show.add_argument("paths", nargs="+", metavar="PATH", help="as for validate")
     show.set_defaults(run=_show)
 
     schema = commands.add_parser("schema", help="print the blueprint JSON Schema (2020-12)")
-    schema.set_defaults(run=lambda args: _print(schema_text(), end=""))
+    schema.set_defaults(run=_schema)
 
     rules = commands.add_parser("rules", help="list the semantic rules")
     rules.set_defaults(run=_rules)
@@ -61,26 +154,31 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _validate(args) -> int:
+    from mlblueprints.pipeline import validate_paths
+
     report = validate_paths(args.paths)
     if args.format == "json":
-        print(format_json(report.diagnostics))
+        _out(format_json(report.diagnostics))
     else:
         for diagnostic in report.diagnostics:
-            print(diagnostic.format_github() if args.format == "github" else diagnostic.format_text())
+            _out(diagnostic.format_github() if args.format == "github" else diagnostic.format_text())
         if args.format == "text":
-            print(_summary(report), file=sys.stderr)
+            _err(_summary(report))
     return EXIT_INVALID if report.has_errors else EXIT_OK
 
 
 def _show(args) -> int:
+    from mlblueprints.pipeline import validate_paths
+    from mlblueprints.resolve import resolve
+
     report = validate_paths(args.paths)
     for diagnostic in report.diagnostics:
-        print(diagnostic.format_text(), file=sys.stderr)
+        _err(diagnostic.format_text())
     if report.has_errors:
         return EXIT_INVALID
     for blueprint in report.blueprints:
         shown = {
-            "file": blueprint.file,
+            "file": printable(blueprint.file),
             "kind": blueprint.kind,
             "stack": blueprint.metadata.stack_name,
             "region": blueprint.spec.region,
@@ -88,7 +186,7 @@ def _show(args) -> int:
         fields = SHOWN_FIELDS.get(blueprint.kind)
         if fields is not None:
             shown.update(fields(resolve(blueprint)))
-        print(json.dumps(shown, indent=2))
+        _out(json.dumps(shown, indent=2))
     return EXIT_OK
 
 
@@ -200,25 +298,29 @@ def _doctor(args) -> int:
 
     findings = doctor.diagnose(doctor.Setup.from_environment(Path(args.project)))
     for finding in findings:
-        print(finding.format())
+        _out(printable(finding.format()))
     return EXIT_INVALID if any(f.level is doctor.Level.PROBLEM for f in findings) else EXIT_OK
 
 
-def _rules(args) -> int:
-    for rule in sorted(ALL_RULES.values(), key=lambda r: r.id):
-        print(f"{rule.id}  {rule.level.value:<7}  {rule.summary}\n         {rule.source_url}")
+def _schema(args) -> int:
+    from mlblueprints.schema_check import schema_text
+
+    _out(schema_text(), end="")
     return EXIT_OK
 
 
-def _summary(report: Report) -> str:
+def _rules(args) -> int:
+    from mlblueprints.rules import ALL_RULES
+
+    for rule in sorted(ALL_RULES.values(), key=lambda r: r.id):
+        _out(f"{rule.id}  {rule.level.value:<7}  {rule.summary}\n         {rule.source_url}")
+    return EXIT_OK
+
+
+def _summary(report) -> str:
     errors = sum(d.level is Level.ERROR for d in report.diagnostics)
     warnings = len(report.diagnostics) - errors
     return f"{len(report.files)} blueprint(s) checked: {errors} error(s), {warnings} warning(s)"
-
-
-def _print(text: str, end: str = "\n") -> int:
-    sys.stdout.write(text + end)
-    return EXIT_OK
 
 
 if __name__ == "__main__":

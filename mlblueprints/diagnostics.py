@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import enum
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Callable
+
+
+class UsageError(Exception):
+    """A command line mlbp cannot act on (a missing path, a folder without blueprints): exit code 2."""
 
 
 class Level(str, enum.Enum):
@@ -32,22 +36,71 @@ class Diagnostic:
     path: str = ""
 
     def format_text(self) -> str:
-        head = f"{self.file}:{self.line}:{self.col}: {self.level.value}[{self.code}]: {self.message}"
-        return f"{head}\n  hint: {self.hint}" if self.hint else head
+        shown = self.printable()
+        head = f"{shown.file}:{shown.line}:{shown.col}: {shown.level.value}[{shown.code}]: {shown.message}"
+        return f"{head}\n  hint: {shown.hint}" if shown.hint else head
 
     def format_github(self) -> str:
         """A GitHub Actions workflow command, so the finding shows on the PR diff."""
-        command = "error" if self.level is Level.ERROR else "warning"
-        message = f"[{self.code}] {self.message}" + (f" Hint: {self.hint}" if self.hint else "")
+        shown = self.printable()
+        command = "error" if shown.level is Level.ERROR else "warning"
+        message = f"[{shown.code}] {shown.message}" + (f" Hint: {shown.hint}" if shown.hint else "")
         return (
-            f"::{command} file={_escape_property(self.file)},line={self.line},col={self.col},"
-            f"title={_escape_property(self.code)}::{_escape_data(message)}"
+            f"::{command} file={_escape_property(shown.file)},line={shown.line},col={shown.col},"
+            f"title={_escape_property(shown.code)}::{_escape_data(message)}"
         )
 
     def as_dict(self) -> dict:
-        data = asdict(self)
+        """The fields for ``--format json``, text fields escaped as in the other formats."""
+        data = asdict(self.printable())
         data["level"] = self.level.value
         return data
+
+    def printable(self) -> "Diagnostic":
+        """This diagnostic with every text field passed through :func:`printable`.
+
+        Every output format goes through here, so a message that echoes a key, a value
+        or a file name cannot start a line of its own or drive the terminal.
+        """
+        return replace(self, **{name: printable(getattr(self, name)) for name in _TEXT_FIELDS})
+
+
+_TEXT_FIELDS = ("file", "code", "message", "hint", "path")
+
+
+_SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+# A file name that is not UTF-8 reaches Python with each bad byte as U+DC80-U+DCFF
+# (PEP 383); it is shown as that byte, as `ls -b` does.
+_ESCAPED_BYTES = range(0xDC80, 0xDD00)
+
+
+def printable(text: str) -> str:
+    r"""``text`` with every character that :meth:`str.isprintable` refuses written as an escape.
+
+    Those are Unicode's "other" and "separator" characters except the space: controls
+    (C0, DEL, C1 with U+0085), format characters (bidi overrides and isolates as in
+    Trojan Source, CVE-2021-42574; zero-width characters), surrogates, private-use and
+    unassigned code points, U+2028, U+2029 and the other spaces. A newline and an ESC
+    are written as ``\n`` and ``\x1b``, so the text stays on one line and cannot drive a
+    terminal. A backslash is kept as it is: the escapes are for people to read, not to
+    decode. Printable text (nearly all) is returned at once.
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else _escaped(c) for c in text)
+
+
+def _escaped(character: str) -> str:
+    code = ord(character)
+    if character in _SHORT_ESCAPES:
+        return _SHORT_ESCAPES[character]
+    if code in _ESCAPED_BYTES:
+        return f"\\x{code - 0xDC00:02x}"
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"
 
 
 def _escape_data(text: str) -> str:

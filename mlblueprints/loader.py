@@ -19,6 +19,7 @@ import bisect
 import os
 import re
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 import yaml
 from yaml.events import (
@@ -149,16 +150,25 @@ def load_file(path: str | os.PathLike, display_name: str | None = None) -> Loade
     """Load one blueprint file.
 
     Raises OSError when the file cannot be opened or read (missing, a directory, no
-    permission): that is a mistake in the command line, not in a blueprint. A file over
-    MAX_BYTES is refused from its size before any of it is read; files that report no
-    size (pipes, /proc) are read to at most MAX_BYTES + 1 bytes.
+    permission): the caller reports that, as it is not a problem inside a blueprint.
     """
-    name = str(path) if display_name is None else display_name
     with open(path, "rb") as stream:
-        if os.fstat(stream.fileno()).st_size > MAX_BYTES:
-            return _refused(name, _too_large(name))
-        content = stream.read(MAX_BYTES + 1)
-    return load_text(content, name)
+        return load_stream(stream, str(path) if display_name is None else display_name)
+
+
+def load_stream(stream: BinaryIO, file: str) -> LoadedDocument:
+    """Load one blueprint from an open binary stream (a file, a pipe, standard input).
+
+    A file over MAX_BYTES is refused from its size before any of it is read; streams
+    that report no size (pipes, /proc) are read to at most MAX_BYTES + 1 bytes.
+    """
+    try:
+        size = os.fstat(stream.fileno()).st_size
+    except (OSError, ValueError):  # a stream without a descriptor (io.BytesIO) has no size to ask
+        size = 0
+    if size > MAX_BYTES:
+        return _refused(file, _too_large(file))
+    return load_text(stream.read(MAX_BYTES + 1), file)
 
 
 def load_text(text: str | bytes, file: str) -> LoadedDocument:

@@ -20,6 +20,7 @@ use_supported_node()  # before aws_cdk starts its Node process
 
 import aws_cdk as cdk  # noqa: E402
 
+from mlblueprints.diagnostics import printable  # noqa: E402
 from mlblueprints.pipeline import UsageError, validate_paths  # noqa: E402
 
 from .assembly import add_blueprint_stack  # noqa: E402
@@ -33,16 +34,13 @@ def main() -> int:
     folder = app.node.try_get_context("blueprints") or DEFAULT_FOLDER
     try:
         report = validate_paths([folder])
-    except UsageError as error:
-        print(f"error: {error} (set the `blueprints` context key to another folder)", file=sys.stderr)
-        return 2
-    if not report.files:
-        print(f"error: no *.yaml or *.yml blueprints under {folder}", file=sys.stderr)
+    except UsageError as error:  # no such folder, or no blueprint in it: exit 2, as `mlbp validate`
+        print(printable(f"error: {error} (set the `blueprints` context key to another folder)"), file=sys.stderr)
         return 2
     for diagnostic in report.diagnostics:
         print(diagnostic.format_text(), file=sys.stderr)
     if report.has_errors:
-        print(f"{folder}: not synthesizing; fix the errors above (`mlbp validate {folder}`)", file=sys.stderr)
+        print(printable(f"{folder}: not synthesizing; fix the errors above (`mlbp validate {folder}`)"), file=sys.stderr)
         return 1
     for blueprint in report.blueprints:
         add_blueprint_stack(app, blueprint)
