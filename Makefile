@@ -60,6 +60,7 @@ test: setup $(VENV)/.installed-e2e
 bench: setup
 	$(BIN)/python bench/validate.py
 	$(BIN)/python bench/synth.py
+	$(BIN)/python bench/plan.py
 
 clean:
 	rm -rf $(VENV) node_modules cdk.out .pytest_cache .hypothesis .e2e

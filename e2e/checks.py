@@ -9,6 +9,7 @@ when the stack has nothing of its kind (a stack without SageMaker endpoints pass
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -34,6 +35,10 @@ EMULATOR_SKIPS = frozenset(
     }
 )
 DONE = ("CREATE_COMPLETE", "UPDATE_COMPLETE")
+SSM_VALUE = re.compile(r"^AWS::SSM::Parameter::Value<.+>$")
+#: stacks.handoff.PARAMETER_ROOT (not imported: no aws_cdk here).
+HANDOFF_ROOT = "/mlblueprints/"
+DATA_SUFFIX = "-data"
 
 
 def client(service: str, region: str, endpoint_url: str):
@@ -93,6 +98,19 @@ class DeployedStack:
 
     def physical_id(self, logical_id: str) -> str:
         return self.resources[logical_id][1]
+
+    def value_of(self, ref: object) -> str | None:
+        """What a ``{"Ref": ...}`` resolved to: a resource's physical id, or an SSM-typed parameter's value
+        (a compute stack reads its data stack through those: stacks/handoff.py)."""
+        if not isinstance(ref, dict) or "Ref" not in ref:
+            return ref if isinstance(ref, str) else None
+        name = ref["Ref"]
+        if name in self.resources:
+            return self.physical_id(name)
+        parameter = self.template.get("Parameters", {}).get(name, {})
+        if SSM_VALUE.match(parameter.get("Type", "")) and parameter.get("Default", "").startswith(HANDOFF_ROOT):
+            return self.client("ssm").get_parameter(Name=parameter["Default"])["Parameter"]["Value"]
+        return None
 
     @property
     def skipped_logical_ids(self) -> list[str]:
@@ -354,7 +372,7 @@ def auto_scaling_groups(stack: DeployedStack) -> Result:
         for key in ("MinSize", "MaxSize", "DesiredCapacity"):
             if key in properties and str(group[key]) != str(properties[key]):
                 problems.append(f"{logical}: {key} {group[key]}, template {properties[key]}")
-        subnets = {stack.physical_id(s["Ref"]) for s in properties.get("VPCZoneIdentifier", []) if "Ref" in s}
+        subnets = {stack.value_of(s) for s in properties.get("VPCZoneIdentifier", [])} - {None}
         instance_ids = [i["InstanceId"] for i in group["Instances"]]
         if len(instance_ids) != int(properties.get("DesiredCapacity", properties["MinSize"])):
             problems.append(f"{logical}: {len(instance_ids)} node(s), want {properties.get('DesiredCapacity')}")
@@ -416,7 +434,7 @@ def batch_clusters(stack: DeployedStack) -> Result:
         template_ref = want.get("LaunchTemplate", {}).get("LaunchTemplateId", {}).get("Ref")
         if template_ref and resources.get("launchTemplate", {}).get("launchTemplateId") != stack.physical_id(template_ref):
             problems.append(f"{logical}: not on the stack's launch template")
-        subnets = {stack.physical_id(s["Ref"]) for s in want.get("Subnets", []) if "Ref" in s}
+        subnets = {stack.value_of(s) for s in want.get("Subnets", [])} - {None}
         if subnets and set(resources.get("subnets", [])) != subnets:
             problems.append(f"{logical}: subnets {resources.get('subnets')}, template {sorted(subnets)}")
     queues = stack.template_resources("AWS::Batch::JobQueue")
@@ -445,6 +463,48 @@ def _name_from_arn(physical_id: str) -> str:
     return physical_id.rsplit("/", 1)[-1] if physical_id.startswith("arn:") else physical_id
 
 
+def job_container_network(stack: DeployedStack) -> Result:
+    """The security group a Batch MNP job container's interface really gets admits and reaches the job's other nodes.
+
+    Multi-node parallel jobs use ``awsvpc``: each container's interface gets the compute
+    environment's security groups, or the VPC's default group when it has none (Batch User
+    Guide, "Compute environment considerations for MNP"). This finds that effective group from
+    the deployed compute environment and its subnet's VPC, and reads its deployed rules.
+    """
+    problems, checked = [], 0
+    batch, ec2 = stack.client("batch"), stack.client("ec2")
+    for logical in stack.template_resources("AWS::Batch::ComputeEnvironment"):
+        (described,) = batch.describe_compute_environments(computeEnvironments=[stack.physical_id(logical)])[
+            "computeEnvironments"
+        ]
+        resources = described.get("computeResources", {})
+        groups = resources.get("securityGroupIds") or []
+        if not groups:
+            (subnet,) = ec2.describe_subnets(SubnetIds=resources["subnets"][:1])["Subnets"]
+            default = ec2.describe_security_groups(
+                Filters=[{"Name": "vpc-id", "Values": [subnet["VpcId"]]}, {"Name": "group-name", "Values": ["default"]}]
+            )["SecurityGroups"]
+            groups = [g["GroupId"] for g in default]
+        for group in ec2.describe_security_groups(GroupIds=groups)["SecurityGroups"]:
+            own = group["GroupId"]
+            admits = any(
+                p["IpProtocol"] == "-1" and own in [g["GroupId"] for g in p.get("UserIdGroupPairs", [])]
+                for p in group["IpPermissions"]
+            )
+            reaches = any(
+                p["IpProtocol"] == "-1"
+                and (own in [g["GroupId"] for g in p.get("UserIdGroupPairs", [])]
+                     or any(r["CidrIp"] == "0.0.0.0/0" for r in p.get("IpRanges", [])))
+                for p in group["IpPermissionsEgress"]
+            )
+            if not admits:
+                problems.append(f"{logical}: job containers' group {own} does not admit the job's other nodes")
+            if not reaches:
+                problems.append(f"{logical}: job containers' group {own} cannot send to the job's other nodes")
+            checked += 1
+    return _result("Batch job container network", problems, f"{checked} effective job-container group(s) open to the job's nodes")
+
+
 ALL: tuple[Callable[[DeployedStack], Result], ...] = (
     all_resources_created,
     network,
@@ -456,6 +516,7 @@ ALL: tuple[Callable[[DeployedStack], Result], ...] = (
     auto_scaling_groups,
     sagemaker_endpoints,
     batch_clusters,
+    job_container_network,
 )
 
 
@@ -496,16 +557,37 @@ def retained(stack: DeployedStack) -> list[tuple[str, str, str]]:
     ]
 
 
-def destroyed(assembly, endpoint_url: str, kept: list[tuple[str, str, str]]) -> Result:
-    """Every stack is gone; what the stacks retain on delete (buckets, KMS keys) is still there."""
+def _status(artifact, endpoint_url: str) -> str | None:
+    """The stack's current status, None once it is deleted."""
+    cloudformation = client("cloudformation", artifact.region, endpoint_url)
+    for summary in cloudformation.list_stacks()["StackSummaries"]:
+        if summary["StackName"] == artifact.stack_name and summary["StackStatus"] != "DELETE_COMPLETE":
+            return summary["StackStatus"]
+    return None
+
+
+def compute_destroyed(assembly, endpoint_url: str) -> Result:
+    """After ``cdk destroy --all``: every compute stack is gone, every data stack is intact (termination protection)."""
     problems = []
     for artifact in assembly.stacks:
-        cloudformation = client("cloudformation", artifact.region, endpoint_url)
-        if any(
-            s["StackName"] == artifact.stack_name and s["StackStatus"] != "DELETE_COMPLETE"
-            for s in cloudformation.list_stacks()["StackSummaries"]
-        ):
-            problems.append(f"{artifact.stack_name} still exists")
+        status = _status(artifact, endpoint_url)
+        if artifact.stack_name.endswith(DATA_SUFFIX):
+            if status not in DONE:
+                problems.append(f"{artifact.stack_name} is {status or 'deleted'}; the data stack must survive")
+        elif status is not None:
+            problems.append(f"{artifact.stack_name} is {status}")
+    return _result(
+        "cdk destroy --all", problems, "every compute stack deleted; every data stack refused deletion and is intact"
+    )
+
+
+def destroyed(assembly, endpoint_url: str, kept: list[tuple[str, str, str]]) -> Result:
+    """After the deliberate data delete: every stack is gone; what they retain (buckets, KMS keys) is still there."""
+    problems = []
+    for artifact in assembly.stacks:
+        status = _status(artifact, endpoint_url)
+        if status is not None:
+            problems.append(f"{artifact.stack_name} is {status}")
     for region, resource_type, physical_id in kept:
         try:
             if resource_type == "AWS::S3::Bucket":

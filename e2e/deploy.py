@@ -1,4 +1,12 @@
-"""Deploy the CDK app into the local emulator, check it, update it, destroy it.
+"""Deploy the CDK app into the local emulator, check it, update it, destroy it, re-create it, twice.
+
+The life cycle of docs/lifecycle.md, end to end: ``cdk deploy --all``; checks;
+a node-count update; ``cdk destroy --all``, which must delete every compute
+stack and stop at the termination-protected data stacks; the deliberate data
+delete (termination protection off, as the ``DeleteDataCommand`` output does,
+then ``cdk destroy --all`` again); ``cdk deploy --all`` again onto what the
+deletes left behind, with the same checks. The delete and re-create cycle runs
+twice in a row, with no clean-up in between.
 
 ``make deploy-local`` runs ``python -m e2e.deploy``; ``tests/e2e`` drives the same
 steps one by one. Everything goes through the pinned CDK CLI exactly as a real
@@ -124,7 +132,7 @@ class LocalDeployment:
     """The emulator, a work directory, and the CLI pointed at them. Steps run in order:
 
     ``synth`` -> ``seed_public_parameters`` -> ``bootstrap`` -> ``deploy`` -> ``verify``
-    -> ``update_node_count`` -> ``destroy``.
+    -> ``update_node_count`` -> ``destroy_compute`` -> ``delete_data`` -> ``deploy`` (re-create) ...
     """
 
     emulator: emulator.Emulator
@@ -272,10 +280,30 @@ class LocalDeployment:
         self.assembly = everything.replace(updated.stack(stack_name))
         return stack_name, nodes["desired"]
 
-    def destroy(self) -> None:
+    def destroy_compute(self, *, log_name: str = "destroy") -> str:
+        """``cdk destroy --all``: deletes the compute stacks, then fails on the first termination-protected data
+        stack. Returns the CLI's output; it is an error if the CLI succeeds (a data stack was deleted)."""
         started = time.monotonic()
-        self.cdk("destroy", "--all", "--force", "--app", str(self.assembly.path), log_name="destroy")
+        try:
+            output = self.cdk("destroy", "--all", "--force", "--app", str(self.assembly.path), log_name=log_name)
+        except CdkError as error:
+            if "TerminationProtection" not in str(error):
+                raise
+            output = str(error)
+        else:
+            raise CdkError(f"`cdk destroy --all` deleted a termination-protected data stack:\n{output[-2000:]}")
         self.times.destroy_seconds = time.monotonic() - started
+        return output
+
+    def delete_data(self, *, log_name: str = "delete-data") -> None:
+        """The deliberate second step: termination protection off (the data stacks' DeleteDataCommand), then
+        ``cdk destroy --all`` again."""
+        for stack in self.assembly.stacks:
+            if stack.stack_name.endswith(checks.DATA_SUFFIX):
+                checks.client("cloudformation", stack.region, self.emulator.url).update_termination_protection(
+                    StackName=stack.stack_name, EnableTerminationProtection=False
+                )
+        self.cdk("destroy", "--all", "--force", "--app", str(self.assembly.path), log_name=log_name)
 
 
 def _deploy_seconds(output: str, assembly: Assembly) -> dict[str, float]:
@@ -316,6 +344,41 @@ def summary_lines(deployment: LocalDeployment, results: dict[str, list[checks.Re
     return lines
 
 
+#: How many delete-and-re-create cycles follow the first deploy (issue: twice in a row, no clean-up).
+RECREATE_CYCLES = 2
+
+
+def retained_everywhere(deployment: LocalDeployment, url: str) -> list[tuple[str, str, str]]:
+    """What the deployed stacks retain on delete, read before deleting them."""
+    return [
+        item
+        for stack in deployment.assembly.stacks
+        for item in checks.retained(checks.DeployedStack.describe(stack, url, deployment.images))
+    ]
+
+
+def delete_and_recreate(deployment: LocalDeployment, url: str, cycle: int, say) -> list[checks.Result]:
+    """``cdk destroy --all`` (stops at the data), the deliberate data delete, ``cdk deploy --all``, the checks."""
+    results = []
+    kept = retained_everywhere(deployment, url)
+    deployment.destroy_compute(log_name=f"destroy-{cycle}")
+    results.append(checks.compute_destroyed(deployment.assembly, url))
+    deployment.delete_data(log_name=f"delete-data-{cycle}")
+    results.append(checks.destroyed(deployment.assembly, url, kept))
+    # The re-create deploys the blueprints as first synthesized (the node-count update was to the old stack).
+    deployment.assembly = Assembly.read(deployment.assembly.path)
+    deployment.deploy(log_name=f"recreate-{cycle}")
+    for stack in deployment.assembly.stacks:
+        described = checks.DeployedStack.describe(stack, url, deployment.images)
+        results += [
+            checks.Result(f"re-create {cycle}: {stack.stack_name}: {r.name}", r.ok, r.detail)
+            for r in checks.verify(described)
+        ]
+    for result in results:
+        say(f"{'ok  ' if result.ok else 'FAIL'} cycle {cycle}: {result.name}: {result.detail}")
+    return results
+
+
 def run(*, pid_file: Path | None, workdir: Path | None, keep: bool) -> int:
     workdir = workdir or Path(tempfile.mkdtemp(prefix="mlbp-deploy-local-"))
     say = lambda text: print(f"deploy-local: {text}", flush=True)  # noqa: E731
@@ -349,16 +412,15 @@ def run(*, pid_file: Path | None, workdir: Path | None, keep: bool) -> int:
             say(f"{'ok  ' if update.ok else 'FAIL'} {stack_name}: {update.name}: {update.detail}")
             lines = summary_lines(deployment, results)
             if not keep:
-                kept = [
-                    item
-                    for stack in deployment.assembly.stacks
-                    for item in checks.retained(checks.DeployedStack.describe(stack, running.url, deployment.images))
-                ]
-                deployment.destroy()
+                results.setdefault("(all)", [])
+                for cycle in range(1, RECREATE_CYCLES + 1):
+                    results["(all)"] += delete_and_recreate(deployment, running.url, cycle, say)
+                kept = retained_everywhere(deployment, running.url)
+                deployment.destroy_compute(log_name="destroy-final")
+                deployment.delete_data(log_name="delete-data-final")
                 gone = checks.destroyed(deployment.assembly, running.url, kept)
-                say(f"{'ok  ' if gone.ok else 'FAIL'} {gone.name}: {gone.detail}")
-                results.setdefault("(all)", []).append(gone)
-                say(f"destroyed every stack in {deployment.times.destroy_seconds:.1f} s")
+                say(f"{'ok  ' if gone.ok else 'FAIL'} final: {gone.name}: {gone.detail}")
+                results["(all)"].append(gone)
         except CdkError as error:
             say(str(error))
             say(f"emulator log: {workdir / 'emulator.log'}")

@@ -2,7 +2,9 @@
 
 Exit codes (docs/cli.md): 0 valid, 1 invalid (the report holds an error), 2 usage or
 output error, 130 interrupted (Ctrl-C), 141 broken pipe (the reader of the output went
-away). No subcommand here starts Node or imports aws_cdk.
+away). No subcommand here starts Node or imports aws_cdk; `mlbp synth`, `plan` and `app`
+(gitops.py) run the CDK app in a child process, and `plan` has exit codes of its own
+(docs/plan.md: 0 no change, 2 changes, 3 guard tripped, 1 error).
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
             # A terminal or a pipe that cannot encode a character gets `\u2026`, not a traceback.
             stream.reconfigure(errors="backslashreplace")
     try:
-        args = _parser().parse_args(argv)
+        args = _parse(argv)
         status = args.run(args)
         _flush(sys.stdout)
         return status
@@ -120,6 +122,15 @@ class _Parser(argparse.ArgumentParser):
         super().error(printable(message))
 
 
+def _parse(argv: list[str] | None):
+    try:
+        return _parser().parse_args(argv)
+    except SystemExit as stop:  # `mlbp plan` means "changes" by 2: its usage errors exit 1
+        from mlblueprints.gitops import usage_exit_code
+
+        raise SystemExit(usage_exit_code(sys.argv[1:] if argv is None else argv, stop.code)) from None
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="mlbp", description="Validate and explain ML compute blueprints.")
     parser.add_argument("--version", action="version", version=f"mlbp {__version__}")
@@ -132,7 +143,7 @@ def _parser() -> argparse.ArgumentParser:
         "paths", nargs="+", metavar="PATH",
         help="blueprint files, folders to search for *.yaml/*.yml, or - for standard input",
     )
-    validate.add_argument("--format", choices=("text", "json", "github"), default="text")
+    validate.add_argument("--format", choices=("text", "json", "github", "sarif"), default="text")
     validate.set_defaults(run=_validate)
 
     show = commands.add_parser("show", help="validate, then print what each blueprint resolves to")
@@ -150,6 +161,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     doctor.add_argument("--project", default=".", metavar="DIR", help="the checkout to look in (default: .)")
     doctor.set_defaults(run=_doctor)
+
+    from mlblueprints import gitops  # synth, plan, init, app and the CI helpers (docs/plan.md)
+
+    gitops.add_commands(commands)
     return parser
 
 
@@ -159,6 +174,11 @@ def _validate(args) -> int:
     report = validate_paths(args.paths)
     if args.format == "json":
         _out(format_json(report.diagnostics))
+    elif args.format == "sarif":
+        from mlblueprints import sarif
+        from mlblueprints.rules import ALL_RULES
+
+        _out(sarif.format_sarif(sarif.from_diagnostics(report.diagnostics, ALL_RULES)))
     else:
         for diagnostic in report.diagnostics:
             _out(diagnostic.format_github() if args.format == "github" else diagnostic.format_text())

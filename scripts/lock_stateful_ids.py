@@ -1,9 +1,18 @@
-"""Write tests/golden/stateful_logical_ids.json: every retained resource of every synthesized stack.
+"""Write tests/golden/stateful_logical_ids.json: every data-holding resource of every synthesized stack.
 
-A retained resource holds data (buckets, FSx, KMS keys, log groups). If a change
-renames its logical id, CloudFormation creates an empty new one and orphans the
-old one with the data, so tests/test_examples_lint.py fails until this lock is
-rewritten on purpose, which puts the rename in the pull request's diff.
+A data-holding resource (bucket, FSx file system, KMS key, log group) keeps its
+data under its logical id. If a change renames that id, CloudFormation creates
+an empty new resource and deletes or orphans the old one with the data; if a
+change flips its DeletionPolicy or UpdateReplacePolicy, a later delete or
+replacement behaves differently. So tests/test_examples_lint.py fails until
+this lock is rewritten on purpose, which puts the change in the pull request's
+diff.
+
+The lock records, per stack name, ``logical id -> "<type> delete:<policy>
+replace:<policy>"``. Since the split into data and compute stacks
+(docs/lifecycle.md, "Stack layout") the data-holding resources sit in the
+``<stack_name>-data`` stacks, under the logical ids they had before; the FSx
+file systems are ``delete:Delete replace:Retain``.
 
 Usage: make synth && .venv/bin/python scripts/lock_stateful_ids.py cdk.out
 """
@@ -15,14 +24,16 @@ import sys
 from pathlib import Path
 
 LOCK = Path(__file__).resolve().parent.parent / "tests" / "golden" / "stateful_logical_ids.json"
+DATA_HOLDING = ("AWS::S3::Bucket", "AWS::FSx::FileSystem", "AWS::KMS::Key", "AWS::Logs::LogGroup")
 
 
-def retained(template: dict) -> dict[str, str]:
-    """logical id -> type of every resource CloudFormation keeps when the stack is deleted."""
+def stateful(template: dict) -> dict[str, str]:
+    """logical id -> type and policies of every data-holding resource of ``template``."""
     return {
-        logical_id: resource["Type"]
+        logical_id: f"{resource['Type']} delete:{resource.get('DeletionPolicy', 'Delete')}"
+        f" replace:{resource.get('UpdateReplacePolicy', 'Delete')}"
         for logical_id, resource in sorted(template.get("Resources", {}).items())
-        if resource.get("DeletionPolicy") == "Retain"
+        if resource["Type"] in DATA_HOLDING
     }
 
 
@@ -32,7 +43,7 @@ def lock(assembly: Path) -> dict[str, dict[str, str]]:
     for name, artifact in manifest["artifacts"].items():
         if artifact["type"] == "aws:cloudformation:stack":
             template = json.loads((assembly / artifact["properties"]["templateFile"]).read_text())
-            stacks[artifact["properties"].get("stackName", name)] = retained(template)
+            stacks[artifact["properties"].get("stackName", name)] = stateful(template)
     return dict(sorted(stacks.items()))
 
 

@@ -1,5 +1,9 @@
 """Print one line per synthesized stack: name, region, resource count, the compute, the stateful parts.
 
+Every blueprint has a data stack (``<name>-data``, termination-protected: its
+line says so) and a compute stack, which reads the data stack and is listed
+right after it (docs/lifecycle.md, "Stack layout").
+
 Usage: python scripts/synth_summary.py cdk.out
 """
 
@@ -21,7 +25,7 @@ STATEFUL = {
 def summarize(assembly: Path) -> list[str]:
     manifest = json.loads((assembly / "manifest.json").read_text())
     lines = []
-    for name, artifact in sorted(manifest["artifacts"].items()):
+    for name, artifact in sorted(manifest["artifacts"].items(), key=lambda item: _deploy_order(item, manifest)):
         if artifact["type"] != "aws:cloudformation:stack":
             continue
         template = json.loads((assembly / artifact["properties"]["templateFile"]).read_text())
@@ -35,12 +39,20 @@ def summarize(assembly: Path) -> list[str]:
             f"{kinds[t]} {one if kinds[t] == 1 else many}" for t, (one, many) in STATEFUL.items() if kinds[t]
         )
         compute = _compute(resources)
+        protected = " | termination-protected" if artifact["properties"].get("terminationProtection") else ""
         lines.append(
             f"{artifact['properties'].get('stackName', name)} ({region}): {len(resources)} resources"
             f"{' | ' + compute if compute else ''}"
-            f" | stateful: {stateful or 'none'} ({retained} retained on delete)"
+            f" | stateful: {stateful or 'none'} ({retained} retained on delete){protected}"
         )
     return lines
+
+
+def _deploy_order(item: tuple[str, dict], manifest: dict) -> tuple[str, int]:
+    """A stack right after the stacks it depends on: a blueprint's data stack, then its compute stack."""
+    name, artifact = item
+    stacks = [d for d in artifact.get("dependencies", []) if manifest["artifacts"].get(d, {}).get("type") == "aws:cloudformation:stack"]
+    return (stacks[0] if stacks else name, len(stacks))
 
 
 def _compute(resources: dict) -> str:

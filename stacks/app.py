@@ -1,4 +1,8 @@
-"""CDK app: every blueprint under the ``blueprints`` context folder becomes its kind's stack.
+"""CDK app: every blueprint under the ``blueprints`` context key becomes its kind's stack.
+
+The key names files or folders: one path, a comma-separated list
+(``cdk synth -c blueprints=blueprints/a.yaml,more/``), or a JSON list when set
+through ``cdk.json`` or ``CDK_CONTEXT_JSON`` (what `mlbp synth` and `mlbp plan` do).
 
 Thin on purpose: find the files, run the same validation as `mlbp validate`
 (refusing to synthesize anything if a blueprint has an error), resolve each
@@ -25,15 +29,17 @@ from mlblueprints.pipeline import UsageError, validate_paths  # noqa: E402
 
 from .assembly import add_blueprint_stack  # noqa: E402
 from .nag import add_checks  # noqa: E402
+from .sources import RecordSources  # noqa: E402
 
 DEFAULT_FOLDER = "blueprints"
 
 
 def main() -> int:
     app = cdk.App()
-    folder = app.node.try_get_context("blueprints") or DEFAULT_FOLDER
+    paths = blueprint_paths(app.node.try_get_context("blueprints"))
+    folder = " ".join(paths)
     try:
-        report = validate_paths([folder])
+        report = validate_paths(paths)
     except UsageError as error:  # no such folder, or no blueprint in it: exit 2, as `mlbp validate`
         print(printable(f"error: {error} (set the `blueprints` context key to another folder)"), file=sys.stderr)
         return 2
@@ -44,9 +50,20 @@ def main() -> int:
         return 1
     for blueprint in report.blueprints:
         add_blueprint_stack(app, blueprint)
+    # Each resource records the blueprint field it came from, for `mlbp plan` (stacks/sources.py).
+    cdk.Aspects.of(app).add(RecordSources(report.blueprints))
     add_checks(app)
     app.synth()
     return 0
+
+
+def blueprint_paths(value) -> list[str]:
+    """The ``blueprints`` context value as a list of paths (default: the ``blueprints`` folder)."""
+    if not value:
+        return [DEFAULT_FOLDER]
+    if isinstance(value, str):
+        return [part for part in value.split(",") if part]
+    return [str(part) for part in value]
 
 
 if __name__ == "__main__":

@@ -11,6 +11,10 @@ BLUEPRINT_TAG = "mlblueprints:blueprint"
 OWNER_TAG = "owner"
 
 
+#: Which half of a blueprint a stack is: its long-lived state, or the compute that uses it.
+PART_TAG = "mlblueprints:part"
+
+
 class BlueprintStack(Stack):
     """A stack described and tagged from its blueprint's metadata."""
 
@@ -24,6 +28,26 @@ class BlueprintStack(Stack):
         super().__init__(scope, construct_id, **kwargs)
         for key, value in tags.items():
             Tags.of(self).add(key, value)
+
+
+class BlueprintDataStack(BlueprintStack):
+    """The long-lived state of a blueprint (network, key, buckets, file system), with termination protection.
+
+    CloudFormation refuses to delete a stack with termination protection
+    ("Stack [...] cannot be deleted while TerminationProtection is enabled"), so
+    ``cdk destroy --all`` removes the compute stacks and stops at this one, with
+    nothing deleted. Removing the data is a deliberate second step:
+    docs/lifecycle.md, "Delete".
+    """
+
+    def __init__(self, scope: Construct, construct_id: str, *, blueprint: Blueprint, **kwargs) -> None:
+        kwargs.setdefault("termination_protection", True)
+        kwargs.setdefault(
+            "description",
+            f"{blueprint.metadata.description or f'mlblueprints {blueprint.kind} {blueprint.metadata.name}'}"
+            " (data: network, key, buckets, file system; kept when the compute stack is destroyed)",
+        )
+        super().__init__(scope, construct_id, blueprint=blueprint, **kwargs)
 
 
 def stack_tags(metadata: Metadata) -> dict[str, str]:

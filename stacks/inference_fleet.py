@@ -1,9 +1,13 @@
 """InferenceFleet: SageMaker endpoints with their models, scaling and alarms, from one resolved blueprint.
 
-Fixed assembly order, one construct per concern:
-network (only if an endpoint uses the VPC) -> fleet security (key, endpoint
-security group) -> storage (model bucket) -> per endpoint: endpoint (log group,
-execution role, models, config, endpoint) -> autoscaling -> alarms.
+Two stacks (docs/lifecycle.md, "Stack layout"), each in a fixed order:
+
+* ``InferenceFleetDataStack`` (``<stack_name>-data``): network (only if an
+  endpoint uses the VPC) -> fleet security (key, endpoint security group) ->
+  storage (model bucket). Termination-protected.
+* ``InferenceFleetStack`` (``<stack_name>``): alarm topic -> per endpoint:
+  endpoint (log retention, execution role, models, config, endpoint) ->
+  autoscaling -> alarms.
 
 Construct ids are fixed PascalCase strings or the PascalCase of a blueprint name
 (an endpoint or variant name), so a logical id changes only when what the
@@ -17,29 +21,28 @@ from constructs import Construct
 
 from mlblueprints import model
 from mlblueprints.resolve import ResolvedFleet
-from .blueprint_stack import BlueprintStack
+from .blueprint_stack import BlueprintDataStack, BlueprintStack
 from .constructs.alarms import AlarmTopic, EndpointAlarms, EndpointAlarmsProps
 from .constructs.autoscaling import EndpointAutoscaling, EndpointAutoscalingProps
-from .constructs.endpoint import EndpointProps, InferenceEndpoint
+from .constructs.endpoint import EndpointProps, InferenceEndpoint, waive_log_retention_handler
 from .constructs.fleet_security import FleetSecurity, FleetSecurityProps
 from .constructs.network import Network, NetworkProps
 from .constructs.storage import Storage, StorageProps
+from .handoff import Handoff
 from .naming import construct_id
+from .teardown import teardown_outputs
 
 #: The root volume is irrelevant here; Storage only makes the bucket (no FSx for a fleet).
 _UNUSED_ROOT_VOLUME_GIB = 0
 
 
-class InferenceFleetStack(BlueprintStack):
-    """Exposes ``network`` (or None), ``security``, ``storage``, ``alarm_topic`` (or None) and, by endpoint
-    name, ``endpoints``, ``autoscaling`` and ``alarms``."""
+class InferenceFleetDataStack(BlueprintDataStack):
+    """Exposes ``network`` (or None), ``security`` and ``storage``."""
 
     def __init__(self, scope: Construct, construct_id_: str, *, resolved: ResolvedFleet, **kwargs) -> None:
         blueprint = resolved.blueprint
         spec: model.InferenceFleetSpec = blueprint.spec
-        metadata = blueprint.metadata
         super().__init__(scope, construct_id_, blueprint=blueprint, **kwargs)
-
         self.network = None
         if spec.uses_vpc:
             self.network = Network(
@@ -48,7 +51,7 @@ class InferenceFleetStack(BlueprintStack):
         self.security = FleetSecurity(
             self,
             "Security",
-            props=FleetSecurityProps(fleet_name=metadata.name, vpc=self.network.vpc if self.network else None),
+            props=FleetSecurityProps(fleet_name=blueprint.metadata.name, vpc=self.network.vpc if self.network else None),
         )
         self.storage = Storage(
             self,
@@ -61,26 +64,60 @@ class InferenceFleetStack(BlueprintStack):
         )
         if self.storage.logs_bucket is not None and self.network is not None:
             self.network.log_flows_to(self.storage.logs_bucket)
-        self.alarm_topic = AlarmTopic(self, "AlarmTopic", key=self.security.key) if spec.alarm_topic else None
+        bucket = self.storage.bucket.bucket_name
+        CfnOutput(self, "ModelBucketName", value=bucket, description="Model artifacts, async results, captured data")
+        CfnOutput(
+            self,
+            "ModelPrefix",
+            value=f"s3://{bucket}/{self.storage.prefix}/",
+            description="Model and output keys of the blueprint are relative to this prefix",
+        )
+        teardown_outputs(self, file_system_id=None)
+
+
+class InferenceFleetStack(BlueprintStack):
+    """The endpoints. Exposes ``data``, ``alarm_topic`` (or None) and, by endpoint name, ``endpoints``,
+    ``autoscaling`` and ``alarms``."""
+
+    def __init__(
+        self, scope: Construct, construct_id_: str, *, resolved: ResolvedFleet, data: InferenceFleetDataStack, **kwargs
+    ) -> None:
+        blueprint = resolved.blueprint
+        spec: model.InferenceFleetSpec = blueprint.spec
+        super().__init__(scope, construct_id_, blueprint=blueprint, **kwargs)
+        self.data = data
+        self.add_stack_dependency(data, "the endpoints read the data stack's SSM parameters (stacks/handoff.py)")
+        handoff = Handoff(data, "Handoff", compute_stack=self, stack_name=data.stack_name)
+        shared = Construct(self, "Data")
+        key = handoff.key(shared, data.security.key)
+        bucket = handoff.bucket(shared, "ModelBucket", "model-bucket-name", data.storage.bucket)
+        subnets: tuple = ()
+        security_group = None
+        if data.network is not None:
+            vpc = handoff.vpc(shared, vpc=data.network.vpc, subnets=data.network.node_subnets.subnets)
+            subnets = tuple(vpc.private_subnets)
+            security_group = handoff.security_group(
+                shared, "EndpointSecurityGroup", "endpoint-security-group-id", data.security.endpoint_security_group
+            )
+        self.alarm_topic = AlarmTopic(self, "AlarmTopic", key=key) if spec.alarm_topic else None
 
         self.endpoints: dict[str, InferenceEndpoint] = {}
         self.autoscaling: dict[str, EndpointAutoscaling] = {}
         self.alarms: dict[str, EndpointAlarms] = {}
-        subnets = tuple(self.network.node_subnets.subnets) if self.network else ()
         for endpoint in resolved.endpoints:
             spec_endpoint = endpoint.endpoint
             scope_ = Construct(self, construct_id(spec_endpoint.name))
-            in_vpc = spec_endpoint.vpc and self.network is not None
+            in_vpc = spec_endpoint.vpc and security_group is not None
             built = InferenceEndpoint(
                 scope_,
                 "Serving",
                 props=EndpointProps(
                     resolved=endpoint,
-                    bucket=self.storage.bucket,
-                    prefix=self.storage.prefix,
-                    key=self.security.key,
+                    bucket=bucket,
+                    prefix=data.storage.prefix,
+                    key=key,
                     subnets=subnets if in_vpc else (),
-                    security_group=self.security.endpoint_security_group if in_vpc else None,
+                    security_group=security_group if in_vpc else None,
                 ),
             )
             self.endpoints[spec_endpoint.name] = built
@@ -93,18 +130,11 @@ class InferenceFleetStack(BlueprintStack):
                 "Alarms",
                 props=EndpointAlarmsProps(resolved=endpoint, topic=self.alarm_topic.topic if self.alarm_topic else None),
             )
+        waive_log_retention_handler(self)
         self._outputs(resolved)
 
     def _outputs(self, resolved: ResolvedFleet) -> None:
         """Output ids are fixed names, or a fixed name plus the endpoint's PascalCase name."""
-        bucket = self.storage.bucket.bucket_name
-        CfnOutput(self, "ModelBucketName", value=bucket, description="Model artifacts, async results, captured data")
-        CfnOutput(
-            self,
-            "ModelPrefix",
-            value=f"s3://{bucket}/{self.storage.prefix}/",
-            description="Model and output keys of the blueprint are relative to this prefix",
-        )
         if self.alarm_topic is not None:
             CfnOutput(self, "AlarmTopicArn", value=self.alarm_topic.topic.topic_arn, description="Subscribe to hear about alarms")
         for endpoint in resolved.endpoints:

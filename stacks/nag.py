@@ -69,4 +69,7 @@ def objects_finding(bucket: s3.IBucket, pattern: str) -> str:
         return f"Resource::<{stack.get_logical_id(child)}.Arn>/{pattern}"
     # An imported bucket's ARN is a literal, with the partition resolved when the region is known.
     partition = "<AWS::Partition>" if Token.is_unresolved(stack.partition) else stack.partition
-    return f"Resource::arn:{partition}:s3:::{bucket.bucket_name}/{pattern}"
+    name = bucket.bucket_name
+    if Token.is_unresolved(name):  # a name read from a parameter (stacks/handoff.py): cdk-nag prints <Ref>
+        name = f"<{stack.resolve(name)['Ref']}>"
+    return f"Resource::arn:{partition}:s3:::{name}/{pattern}"

@@ -30,9 +30,10 @@ def cdk_context() -> dict:
 
 @pytest.fixture(scope="session")
 def build_stack(cdk_context):
-    """``build(blueprint, construct_id="Unit") -> stack``: one App per stack, as app.py builds it, with cdk-nag.
+    """``build(blueprint, construct_id="Unit") -> BlueprintStacks``: one App per blueprint, as app.py builds
+    it (a data and a compute stack), with cdk-nag.
 
-    Each stack gets its own App because assertions re-synthesize the whole App on
+    Each blueprint gets its own App because assertions re-synthesize the whole App on
     every ``Template.from_stack``/``Annotations.from_stack`` call.
     """
     import aws_cdk as cdk
@@ -42,8 +43,8 @@ def build_stack(cdk_context):
 
     def build(blueprint, construct_id: str = "Unit"):
         app = cdk.App(context=cdk_context)
-        stack = add_blueprint_stack(app, blueprint, stack_id=construct_id)
+        stacks = add_blueprint_stack(app, blueprint, stack_id=construct_id)
         add_checks(app)
-        return stack
+        return stacks
 
     return build

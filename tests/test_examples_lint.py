@@ -16,7 +16,7 @@ from aws_cdk.assertions import Annotations, Match
 from cfnlint.api import lint
 
 from mlblueprints.pipeline import find_blueprint_files, validate_paths
-from scripts.lock_stateful_ids import LOCK, retained
+from scripts.lock_stateful_ids import LOCK, stateful
 
 pytestmark = pytest.mark.cdk
 
@@ -25,15 +25,28 @@ EXAMPLE_FILES = find_blueprint_files([EXAMPLES])
 
 
 @pytest.fixture(scope="module", params=EXAMPLE_FILES, ids=[p.name for p in EXAMPLE_FILES])
-def example(request, build_stack):
-    """(blueprint, stack, annotations, template) for one example; one synthesis each."""
+def example_stacks(request, build_stack):
+    """(blueprint, {stack name: (annotations, template)}, {stack name: termination protection}) for one
+    example's two stacks; one synthesis each."""
     report = validate_paths([request.param])
     assert not report.has_errors, "\n".join(d.format_text() for d in report.diagnostics)
     (blueprint,) = report.blueprints
-    stack = build_stack(blueprint, construct_id="Example")
-    annotations = Annotations.from_stack(stack)  # synthesizes the App once
-    template = stack.node.root.synth().get_stack_artifact(stack.artifact_id).template  # cached assembly
-    return blueprint, stack, annotations, template
+    stacks = build_stack(blueprint, construct_id="Example")
+    built = {}
+    for stack in stacks.all:
+        annotations = Annotations.from_stack(stack)  # synthesizes the App once
+        template = stack.node.root.synth().get_stack_artifact(stack.artifact_id).template  # cached assembly
+        built[stack.stack_name] = (annotations, template)
+    return blueprint, built, {stack.stack_name: stack.termination_protection for stack in stacks.all}
+
+
+@pytest.fixture(scope="module", params=["data", "compute"])
+def example(request, example_stacks):
+    """(blueprint, stack name, annotations, template) of one of an example's stacks."""
+    blueprint, built, _ = example_stacks
+    name = blueprint.metadata.stack_name + ("-data" if request.param == "data" else "")
+    annotations, template = built[name]
+    return blueprint, name, annotations, template
 
 
 def test_there_are_examples():
@@ -70,15 +83,33 @@ def test_every_suppression_has_a_reason_and_names_its_findings(example):
 
 
 def test_stateful_logical_ids_match_the_lock(example):
-    """A renamed data-holding resource is a new, empty resource and an orphaned old one."""
-    blueprint, _, _, template = example
-    locked = json.loads(LOCK.read_text()).get(blueprint.metadata.stack_name)
-    assert retained(template) == locked, (
-        f"the retained resources of {blueprint.metadata.stack_name} changed; if that is intended, run "
+    """A renamed data-holding resource is a new, empty resource and an orphaned or deleted old one."""
+    _, name, _, template = example
+    locked = json.loads(LOCK.read_text()).get(name)
+    assert stateful(template) == locked, (
+        f"the data-holding resources of {name} changed; if that is intended, run "
         "`make synth && .venv/bin/python scripts/lock_stateful_ids.py cdk.out` and commit the lock"
     )
 
 
 def test_the_lock_names_only_example_stacks():
     names = {b.metadata.stack_name for b in validate_paths([EXAMPLES]).blueprints}
-    assert set(json.loads(LOCK.read_text())) == names
+    assert set(json.loads(LOCK.read_text())) == names | {f"{n}-data" for n in names}
+
+
+def test_only_the_data_stack_is_termination_protected(example_stacks):
+    """`cdk destroy --all` removes the compute and stops at the data (docs/lifecycle.md, Delete)."""
+    blueprint, _, protected = example_stacks
+    name = blueprint.metadata.stack_name
+    assert protected == {name: False, f"{name}-data": True}
+
+
+def test_compute_stacks_hold_no_data_and_import_nothing(example):
+    """Destroying a compute stack is always clean: nothing in it holds data, nothing it uses is an export."""
+    _, name, _, template = example
+    if name.endswith("-data"):
+        assert "Fn::ImportValue" not in json.dumps(template)
+        return
+    assert not [k for k, v in stateful(template).items() if "Retain" in v], "compute must keep nothing on delete"
+    assert not [k for k, r in template["Resources"].items() if r.get("DeletionPolicy") == "Retain"]
+    assert "Fn::ImportValue" not in json.dumps(template)

@@ -51,3 +51,35 @@ def test_endpoint_stack_names_endpoints_and_variant_bounds(tmp_path):
     }
     [line] = summarize(_assembly(tmp_path, resources))
     assert line == "mlbp-demo (eu-west-1): 2 resources | endpoints chat (variants scaling blue 2-10) | stateful: none (0 retained on delete)"
+
+
+def test_a_data_stack_comes_first_and_says_it_is_protected(tmp_path):
+    (tmp_path / "Demo.template.json").write_text(json.dumps({"Resources": {}}))
+    (tmp_path / "DemoData.template.json").write_text(
+        json.dumps({"Resources": {"Data": {"Type": "AWS::S3::Bucket", "DeletionPolicy": "Retain"}}})
+    )
+    environment = "aws://unknown-account/eu-west-1"
+    manifest = {
+        "artifacts": {
+            "Demo": {
+                "type": "aws:cloudformation:stack",
+                "environment": environment,
+                "properties": {"templateFile": "Demo.template.json", "stackName": "mlbp-demo"},
+                "dependencies": ["DemoData"],
+            },
+            "DemoData": {
+                "type": "aws:cloudformation:stack",
+                "environment": environment,
+                "properties": {
+                    "templateFile": "DemoData.template.json",
+                    "stackName": "mlbp-demo-data",
+                    "terminationProtection": True,
+                },
+            },
+        }
+    }
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    assert summarize(tmp_path) == [
+        "mlbp-demo-data (eu-west-1): 1 resources | stateful: 1 bucket (1 retained on delete) | termination-protected",
+        "mlbp-demo (eu-west-1): 0 resources | stateful: none (0 retained on delete)",
+    ]

@@ -327,14 +327,15 @@ def test_node_policy_is_scoped_to_its_bucket_prefix(default):
                             "Sid": "ListOwnPrefix",
                             "Effect": "Allow",
                             "Action": "s3:ListBucket",
-                            "Resource": {"Fn::GetAtt": [bucket, "Arn"]},
+                            # The compute stack knows the bucket by name (stacks/handoff.py).
+                            "Resource": {"Fn::Join": ["", ["arn:aws:s3:::", {"Ref": bucket}]]},
                             "Condition": {"StringLike": {"s3:prefix": [prefix, f"{prefix}/*"]}},
                         },
                         {
                             "Sid": "ReadWriteOwnPrefix",
                             "Effect": "Allow",
                             "Action": ["s3:AbortMultipartUpload", "s3:DeleteObject", "s3:GetObject", "s3:PutObject"],
-                            "Resource": {"Fn::Join": ["", [{"Fn::GetAtt": [bucket, "Arn"]}, f"/{prefix}/*"]]},
+                            "Resource": {"Fn::Join": ["", ["arn:aws:s3:::", {"Ref": bucket}, f"/{prefix}/*"]]},
                         },
                     ]
                 ),
@@ -410,10 +411,42 @@ def test_key_is_rotated(every):
 
 
 def test_data_holding_resources_are_retained_on_delete_and_replace(every):
+    """Buckets, keys and log groups are retained; the file system goes with its (protected) data stack and is
+    kept on replacement: retained on delete, it would hold its subnet and security group (DELETE_FAILED)."""
     for kind in DATA_HOLDING:
         for name, resource in every.resources(kind).items():
-            assert resource.get("DeletionPolicy") == "Retain", name
+            assert name in every.data_json["Resources"], f"{name} must live in the data stack"
+            expected = "Delete" if kind == "AWS::FSx::FileSystem" else "Retain"
+            assert resource.get("DeletionPolicy") == expected, name
             assert resource.get("UpdateReplacePolicy") == "Retain", name
+
+
+def test_existing_bucket_is_import_only_and_never_deleted_from(synth):
+    """A bucket the blueprint does not own: FSx imports only, the nodes may not delete (docs/lifecycle.md)."""
+    linked = synth({"spec": {"availability_zones": ["us-east-1a"], "storage": {
+        "data_bucket": {"existing": "team-datasets", "prefix": "jobs/unit"},
+        "fsx": {"storage_capacity_gib": 2400}}}})
+    (association,) = linked.resources("AWS::FSx::DataRepositoryAssociation").values()
+    assert "AutoExportPolicy" not in association["Properties"]["S3"]
+    assert association["Properties"]["S3"]["AutoImportPolicy"]["Events"] == ["NEW", "CHANGED", "DELETED"]
+    actions = {a for s in identity_statements(linked.json) for a in as_list(s["Action"])}
+    assert "s3:DeleteObject" not in actions and "s3:PutObject" in actions
+    opted = synth({"spec": {"availability_zones": ["us-east-1a"], "storage": {
+        "data_bucket": {"existing": "team-datasets", "prefix": "jobs/unit"},
+        "fsx": {"storage_capacity_gib": 2400, "export_changes": True, "export_deletions": True}}}})
+    (association,) = opted.resources("AWS::FSx::DataRepositoryAssociation").values()
+    assert association["Properties"]["S3"]["AutoExportPolicy"]["Events"] == ["NEW", "CHANGED", "DELETED"]
+    assert "s3:DeleteObject" in {a for s in identity_statements(opted.json) for a in as_list(s["Action"])}
+
+
+def test_nodes_never_roll_and_spot_rebalances(default, spot_scratch):
+    """Deploys do not replace running nodes (no rolling update); the refresh is an output to run when idle."""
+    for synth in (default, spot_scratch):
+        _, group = synth.one("AWS::AutoScaling::AutoScalingGroup")
+        assert set(group.get("UpdatePolicy", {})) <= {"AutoScalingScheduledAction"}
+        assert "start-instance-refresh" in json.dumps(synth.compute_json["Outputs"]["InstanceRefreshCommand"])
+    assert default.one("AWS::AutoScaling::AutoScalingGroup")[1]["Properties"].get("CapacityRebalance") is None
+    assert spot_scratch.one("AWS::AutoScaling::AutoScalingGroup")[1]["Properties"]["CapacityRebalance"] is True
 
 
 def test_buckets_are_encrypted_private_and_tls_only(default):

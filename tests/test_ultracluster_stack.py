@@ -15,7 +15,7 @@ from aws_cdk.assertions import Match
 
 from mlblueprints.catalog import load_catalog
 from tests.blueprint_factory import to_yaml
-from tests.synthesized import Synth, valid
+from tests.synthesized import Synth, as_list, identity_statements, valid
 from tests.ultracluster_factory import DELETE, HYPERPOD, check, fsx, ultra
 
 pytestmark = pytest.mark.cdk
@@ -162,10 +162,65 @@ def test_fsx_is_in_the_nodes_subnet(family):
 
 
 def test_data_holding_resources_are_retained(family):
+    """In the data stack: keys and buckets retained; the file system goes only with its protected stack (its
+    subnet and security group go too) and is kept on replacement."""
     for kind in RETAINED:
         for name, resource in family.resources(kind).items():
-            assert resource.get("DeletionPolicy") == "Retain", name
+            assert name in family.data_json["Resources"], name
+            assert resource.get("DeletionPolicy") == ("Delete" if kind == "AWS::FSx::FileSystem" else "Retain"), name
             assert resource.get("UpdateReplacePolicy") == "Retain", name
+
+
+def test_compute_environment_leaves_security_groups_to_the_launch_template(family):
+    """Batch refuses SecurityGroupIds next to launch-template NetworkInterfaces (aws/aws-cdk#21577)."""
+    _, environment = family.one("AWS::Batch::ComputeEnvironment")
+    assert "SecurityGroupIds" not in environment["Properties"]["ComputeResources"]
+    assert all(i["Groups"] for i in interfaces(family))
+
+
+def effective_task_groups(synth: Synth) -> list:
+    """The security groups a job container's interface gets (Batch User Guide, "Compute environment
+    considerations for MNP"): the compute environment's, or else its VPC's default group."""
+    _, environment = synth.one("AWS::Batch::ComputeEnvironment")
+    groups = environment["Properties"]["ComputeResources"].get("SecurityGroupIds")
+    if groups:
+        return groups
+    (subnet,) = environment["Properties"]["ComputeResources"]["Subnets"]
+    vpc = synth.json["Resources"][subnet["Ref"]]["Properties"]["VpcId"]["Ref"]
+    return [{"Fn::GetAtt": [vpc, "DefaultSecurityGroup"]}]
+
+
+def rules_of(synth: Synth, group) -> list[dict]:
+    return [
+        {"type": r["Type"], **r["Properties"]}
+        for r in synth.json["Resources"].values()
+        if r["Type"] in ("AWS::EC2::SecurityGroupIngress", "AWS::EC2::SecurityGroupEgress")
+        and r["Properties"]["GroupId"] == group
+    ]
+
+
+def test_job_containers_reach_each_other_through_their_effective_group(family):
+    """torchrun's rendezvous and NCCL's bootstrap run over the containers' own interfaces (awsvpc)."""
+    (group,) = effective_task_groups(family)
+    rules = rules_of(family, group)
+    assert any(r["type"].endswith("Ingress") and r["IpProtocol"] == "-1" and r.get("SourceSecurityGroupId") == group
+               for r in rules)
+    assert any(r["type"].endswith("Egress") and r["IpProtocol"] == "-1" and r.get("DestinationSecurityGroupId") == group
+               for r in rules)
+    assert not [r for r in rules if r["type"].endswith("Ingress") and "CidrIp" in r]
+    # The rules come after CDK's custom resource has revoked the group's default rules, or it would revoke them.
+    restrict = next(k for k, r in family.json["Resources"].items() if r["Type"] == "Custom::VpcRestrictDefaultSG")
+    for logical, resource in family.json["Resources"].items():
+        if resource["Type"].startswith("AWS::EC2::SecurityGroup") and resource["Properties"].get("GroupId") == group:
+            assert restrict in resource.get("DependsOn", []), logical
+
+
+def test_existing_vpc_gets_a_check_for_its_default_group(synth):
+    existing = synth("existing-vpc", ultra({"spec": {"network": {
+        "vpc_id": "vpc-0123456789abcdef0", "subnet_ids": ["subnet-0aaaaaaaaaaaaaaaa"]}}}))
+    assert not rules_of(existing, {"Fn::GetAtt": ["NetworkVpc7FB7348F", "DefaultSecurityGroup"]})
+    check = json.dumps(existing.data_json["Outputs"]["TaskSecurityGroupCheck"])
+    assert "vpc-0123456789abcdef0" in check and "group-name,Values=default" in check
 
 
 def test_job_passes_every_efa_device_and_accelerator(family):
@@ -462,7 +517,10 @@ def test_hyperpod_runs_in_the_private_subnet_with_the_efa_group_and_fsx(hyperpod
 
 def test_hyperpod_lifecycle_scripts_are_uploaded_to_a_sagemaker_bucket(hyperpod):
     bucket, props = [(k, v["Properties"]) for k, v in hyperpod.resources("AWS::S3::Bucket").items() if "BucketName" in v["Properties"]][0]
-    assert props["BucketName"]["Fn::Join"][1][0].startswith("sagemaker-unit-")
+    # Retained, so named anew on each create of the data stack: sagemaker-<name>-<first group of its stack id>.
+    assert bucket in hyperpod.data_json["Resources"]
+    parts = props["BucketName"]["Fn::Join"][1]
+    assert parts[0] == "sagemaker-unit" and "AWS::StackId" in json.dumps(parts[1:])
     hyperpod.template.has_resource_properties(
         "Custom::CDKBucketDeployment", {"DestinationBucketName": {"Ref": bucket}, "DestinationBucketKeyPrefix": "lifecycle/"}
     )
@@ -483,6 +541,24 @@ def test_hyperpod_role_is_sagemakers_with_the_documented_policy(hyperpod):
             ),
         },
     )
+
+
+def test_hyperpod_interface_permissions_are_scoped_to_the_cluster_network(hyperpod):
+    """Every node holds the execution role: it may create and delete interfaces only in the cluster's VPC."""
+    statements = {
+        s["Sid"]: s for s in identity_statements(hyperpod.json) if s.get("Sid", "").startswith(("Interfaces", "Tag", "Describe"))
+    }
+    scoped = statements["InterfacesInClusterVpc"]
+    assert set(scoped["Action"]) == {"ec2:CreateNetworkInterface", "ec2:CreateNetworkInterfacePermission",
+                                     "ec2:DeleteNetworkInterface"}
+    assert "network-interface/*" in json.dumps(scoped["Resource"]) and "ArnEquals" in scoped["Condition"]
+    assert "ec2:Vpc" in scoped["Condition"]["ArnEquals"]
+    assert statements["TagInterfaces"]["Action"] == "ec2:CreateTags"
+    assert "network-interface/*" in json.dumps(statements["TagInterfaces"]["Resource"])
+    unscoped = [s for s in identity_statements(hyperpod.json) if s.get("Resource") == "*"]
+    for statement in unscoped:
+        assert not {"ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface",
+                    "ec2:CreateNetworkInterfacePermission"} & set(as_list(statement["Action"]))
 
 
 def test_hyperpod_creates_no_batch_or_launch_template(hyperpod):

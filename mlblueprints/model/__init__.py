@@ -27,6 +27,7 @@ from mlblueprints.model.common import (
     Network,
     Nodes,
     Storage,
+    AllowedReplacement,
     Suppression,
     build_metadata,
 )
@@ -81,6 +82,7 @@ __all__ = [
     "Network",
     "Nodes",
     "Storage",
+    "AllowedReplacement",
     "Suppression",
     "TrainingClusterSpec",
     "UltraClusterSpec",

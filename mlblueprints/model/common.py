@@ -25,12 +25,21 @@ class Suppression:
 
 
 @dataclass(frozen=True)
+class AllowedReplacement:
+    """A stateful resource (by logical id) that `mlbp plan` may replace or delete, and why."""
+
+    resource: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Metadata:
     name: str
     owner: str
     description: str = ""
     tags: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     suppress: tuple[Suppression, ...] = ()
+    allow_replacement: tuple[AllowedReplacement, ...] = ()
 
     @property
     def stack_name(self) -> str:
@@ -104,6 +113,10 @@ class Fsx:
     storage_capacity_gib: int
     throughput_per_tib: int | None
     import_path: str
+    #: Automatic export to the bucket (data repository association). Defaults depend on who owns
+    #: the bucket (build_storage): on for a bucket the blueprint creates, off for an existing one.
+    export_changes: bool = True
+    export_deletions: bool = True
 
     @property
     def is_persistent(self) -> bool:
@@ -115,6 +128,14 @@ class Storage:
     root_volume_gib: int
     data_bucket: DataBucket
     fsx: Fsx | None = None
+
+    @property
+    def may_delete_objects(self) -> bool:
+        """Nodes may delete objects under the prefix: in a bucket the blueprint owns, or where the
+        blueprint opted in to exporting deletions into an existing one."""
+        if self.data_bucket.existing is None:
+            return True
+        return self.fsx is not None and self.fsx.export_deletions
 
 
 @dataclass(frozen=True)
@@ -137,6 +158,9 @@ def build_metadata(raw: Mapping) -> Metadata:
         description=raw.get("description", ""),
         tags=MappingProxyType(dict(raw.get("tags", {}))),
         suppress=tuple(Suppression(s["rule"], s["reason"]) for s in raw.get("suppress", ())),
+        allow_replacement=tuple(
+            AllowedReplacement(a["resource"], a["reason"]) for a in raw.get("allow_replacement", ())
+        ),
     )
 
 
@@ -160,6 +184,7 @@ def build_storage(raw: Mapping, metadata: Metadata) -> Storage:
         existing=bucket_raw.get("existing"),
         prefix=bucket_raw.get("prefix", metadata.name).strip("/"),
     )
+    owned = bucket.existing is None
     fsx = None
     if "fsx" in raw:
         fsx_raw = raw["fsx"]
@@ -172,6 +197,8 @@ def build_storage(raw: Mapping, metadata: Metadata) -> Storage:
             storage_capacity_gib=fsx_raw["storage_capacity_gib"],
             throughput_per_tib=fsx_raw.get("throughput_per_tib", default_throughput),
             import_path=fsx_raw.get("import_path", bucket.prefix).strip("/"),
+            export_changes=fsx_raw.get("export_changes", owned),
+            export_deletions=fsx_raw.get("export_deletions", owned),
         )
     return Storage(
         root_volume_gib=raw.get("root_volume_gib", DEFAULT_ROOT_VOLUME_GIB),

@@ -82,6 +82,9 @@ class DataRepository:
 
     bucket: str
     prefix: str
+    #: The bucket is never the blueprint's own, so export back to it is opt-in.
+    export_changes: bool = False
+    export_deletions: bool = False
 
 
 @dataclass(frozen=True)
@@ -161,6 +164,13 @@ def _storage(raw: Mapping) -> UltraStorage:
         root_volume_gib=raw.get("root_volume_gib", DEFAULT_ROOT_VOLUME_GIB),
         fsx=fsx,
         data_repository=(
-            DataRepository(bucket=repository["bucket"], prefix=repository["prefix"].strip("/")) if repository else None
+            DataRepository(
+                bucket=repository["bucket"],
+                prefix=repository["prefix"].strip("/"),
+                export_changes=repository.get("export_changes", False),
+                export_deletions=repository.get("export_deletions", False),
+            )
+            if repository
+            else None
         ),
     )

@@ -1,6 +1,7 @@
 """Every semantic rule, by id. Ids are stable: never reuse or renumber one."""
 
 from mlblueprints.rules.base import CrossRule, Finding, Rule, RuleContext
+from mlblueprints.rules.batch_network import BatchTaskSecurityGroup
 from mlblueprints.rules.cluster_network import EfaHardware, EfaSingleZone
 from mlblueprints.rules.capacity import NodeCountOrder, ReservationZone, SpotWithReservation
 from mlblueprints.rules.images import DeepLearningAmiExists, DeepLearningContainerExists
@@ -26,6 +27,7 @@ from mlblueprints.rules.inference import (
 from mlblueprints.rules.instance import AcceleratorImagePairing, IdleAccelerators, InstanceTypeOffered
 from mlblueprints.rules.naming import UniqueName
 from mlblueprints.rules.network import ZonesMatchRegionAndSubnets
+from mlblueprints.rules.plan import AllowedReplacementIsTemporary
 from mlblueprints.rules.storage import FsxCapacityAndThroughput, FsxSingleZone
 from mlblueprints.rules.ultracluster import ULTRACLUSTER_RULES
 
@@ -61,6 +63,8 @@ BLUEPRINT_RULES: tuple[Rule, ...] = (
     ServerlessStartupSettings(),
     UnsupportedServingRuntime(),
     *ULTRACLUSTER_RULES,
+    BatchTaskSecurityGroup(),
+    AllowedReplacementIsTemporary(),
 )
 CROSS_RULES: tuple[CrossRule, ...] = (UniqueName(),)
 ALL_RULES = {rule.id: rule for rule in (*BLUEPRINT_RULES, *CROSS_RULES)}

@@ -13,7 +13,12 @@ parallel jobs"). We only describe the cluster to it:
   resource AMI specification") through the EFA launch template. Never Spot:
   MNP jobs do not run on compute environments that use Spot Instances (Batch
   User Guide, "Compute environment considerations for MNP"), so BP215 rejects
-  a Batch blueprint that asks for it.
+  a Batch blueprint that asks for it. No ``SecurityGroupIds``: the node
+  security group sits on every interface of the launch template, and Batch
+  refuses both at once ("Either compute environment Security Groups or Network
+  Interfaces in Launch template are exclusively allowed"). The job containers'
+  own interfaces (``awsvpc``) then get the VPC's default security group, which
+  the data stack opens to itself (task_network.py).
 * **Boot.** The launch template's user data (MIME multi-part, which Batch
   requires to merge its own part) installs the EFA kernel module and rdma-core
   (``efa_installer.sh --minimal``: the container brings libfabric and NCCL; EC2
@@ -43,7 +48,7 @@ from mlblueprints.model.ultracluster import DataRepository
 from mlblueprints.resolve import ResolvedUltraCluster
 from .efa import EfaLaunchTemplate, EfaLaunchTemplateProps
 from .lustre_parts import FSX_MOUNT_POINT, mount_commands
-from .security import OBJECT_ACTIONS
+from .security import DELETE_ACTIONS, OBJECT_ACTIONS
 from ..nag import Waiver, objects_finding, waive
 
 #: The Batch instance role's documented managed policy (Batch User Guide, "Amazon ECS instance role").
@@ -69,7 +74,7 @@ class BatchClusterProps:
     resolved: ResolvedUltraCluster
     subnet: ec2.ISubnet
     node_role: iam.Role
-    node_security_group: ec2.SecurityGroup
+    node_security_group: ec2.ISecurityGroup
     #: Deploy-time DNS and mount names of the file system.
     fsx_dns_name: str
     fsx_mount_name: str
@@ -130,7 +135,6 @@ class BatchCluster(Construct):
                 maxv_cpus=spec.nodes * instance.vcpus,
                 instance_types=[resolved.node_type],
                 subnets=[props.subnet.subnet_id],
-                security_group_ids=[props.node_security_group.security_group_id],
                 instance_role=profile.instance_profile_arn,
                 placement_group=props.placement_group_name,
                 launch_template=batch.CfnComputeEnvironment.LaunchTemplateSpecificationProperty(
@@ -164,7 +168,8 @@ class BatchCluster(Construct):
             description=f"{props.node_name}: the training containers of multi-node jobs",
         )
         if props.data_repository is not None:
-            _allow_prefix(self.job_role, props.bucket, props.data_repository.prefix)
+            repository = props.data_repository
+            _allow_prefix(self.job_role, props.bucket, repository.prefix, may_delete=repository.export_deletions)
         self.job_definition = batch.CfnJobDefinition(
             self,
             "JobDefinition",
@@ -278,8 +283,10 @@ _TORCHRUN = (
 )
 
 
-def _allow_prefix(role: iam.Role, bucket: s3.IBucket, prefix: str) -> None:
-    """Read and write under the data repository prefix only (the S3 side of /fsx/data)."""
+def _allow_prefix(role: iam.Role, bucket: s3.IBucket, prefix: str, *, may_delete: bool) -> None:
+    """Read and write under the data repository prefix only (the S3 side of /fsx/data); delete only if the
+    blueprint opted in to exporting deletions into a bucket it does not own."""
+    actions = OBJECT_ACTIONS + (DELETE_ACTIONS if may_delete else [])
     policy = iam.Policy(
         role,
         "DataRepositoryAccess",
@@ -290,7 +297,7 @@ def _allow_prefix(role: iam.Role, bucket: s3.IBucket, prefix: str) -> None:
                 resources=[bucket.bucket_arn],
                 conditions={"StringLike": {"s3:prefix": [prefix, f"{prefix}/*"]}},
             ),
-            iam.PolicyStatement(sid="ReadWriteOwnPrefix", actions=OBJECT_ACTIONS, resources=[bucket.arn_for_objects(f"{prefix}/*")]),
+            iam.PolicyStatement(sid="ReadWriteOwnPrefix", actions=actions, resources=[bucket.arn_for_objects(f"{prefix}/*")]),
         ],
     )
     policy.attach_to_role(role)

@@ -1,10 +1,27 @@
 """The nodes: a launch template and an Auto Scaling group in private subnets.
 
 Nodes are cattle. The root volume is deleted with the instance: anything worth
-keeping goes to the data bucket or FSx, which outlive the nodes. There is no
-key pair and no public IP; Session Manager is the way in. IMDSv2 is required,
-with a hop limit of 2 so processes inside containers (one extra network hop)
-still reach instance credentials.
+keeping goes to the data bucket or FSx, which outlive the nodes (they sit in
+the data stack). There is no key pair and no public IP; Session Manager is the
+way in. IMDSv2 is required, with a hop limit of 2 so processes inside
+containers (one extra network hop) still reach instance credentials.
+
+**Updates never roll running nodes.** A deploy that changes the launch
+template (a new DLAMI behind the SSM parameter, new user data, another
+instance type) makes a new template version; the group launches every new
+node from it, and nodes already running keep the old one, because replacing
+nodes in the middle of a training run would kill the run. The group carries
+no ``AutoScalingRollingUpdate`` or ``AutoScalingReplacingUpdate`` policy, only
+CDK's ``AutoScalingScheduledAction`` (scheduled actions keep their sizes).
+Moving running nodes onto the new version is a deliberate step when the
+cluster is idle: the stack output ``InstanceRefreshCommand`` (an EC2 Auto
+Scaling instance refresh that skips nodes already on the latest version);
+docs/lifecycle.md, "Update".
+
+**Spot.** A Spot group of one instance type turns on Capacity Rebalancing:
+when EC2 signals an elevated interruption risk, Auto Scaling launches a
+replacement before the interruption instead of after it (EC2 Auto Scaling
+User Guide, "Capacity Rebalancing").
 
 A multi-node cluster of an EFA-capable type (``Resolved.efa_layout``) gets one EFA on
 every network card, laid out like the UltraCluster nodes (``.efa.interface_spec``), every
@@ -20,7 +37,6 @@ from dataclasses import dataclass
 from aws_cdk import Annotations, Tags
 from aws_cdk import aws_autoscaling as autoscaling
 from aws_cdk import aws_ec2 as ec2
-from aws_cdk import aws_fsx as fsx
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
@@ -54,9 +70,11 @@ class ComputeProps:
     node_subnets: ec2.SubnetSelection
     node_role: iam.IRole
     node_security_group: ec2.ISecurityGroup
-    #: Encrypts the node-events topic.
+    #: Encrypts the node-events topic; its policy lets Auto Scaling use it (allow_autoscaling_notifications,
+    #: called in the data stack, which owns the key).
     key: kms.IKey
-    file_system: fsx.CfnFileSystem | None
+    #: Deploy-time DNS and mount names of the FSx file system, or None without one.
+    fsx_names: tuple[str, str] | None
     #: Every interface of a node when it uses EFA; () for the single default ENA interface.
     efa_layout: tuple[NetworkInterface, ...] = ()
     #: Name of the cluster placement group the nodes launch into, if any.
@@ -137,6 +155,9 @@ class Compute(Construct):
             desired_capacity=spec.nodes.desired,
             max_capacity=spec.nodes.max,
             notifications=[autoscaling.NotificationConfiguration(topic=self.events_topic)],
+            # No rolling or replacing update, on purpose (module docstring); None leaves CDK's
+            # AutoScalingScheduledAction policy only.
+            update_policy=None,
         )
         if spec.capacity.purchase == "spot":
             group = autoscaling.AutoScalingGroup(
@@ -151,10 +172,11 @@ class Compute(Construct):
                         # "Allocation strategies for multiple instance types").
                         spot_allocation_strategy=autoscaling.SpotAllocationStrategy.PRICE_CAPACITY_OPTIMIZED,
                     ),
-                    launch_template_overrides=[
+                        launch_template_overrides=[
                         autoscaling.LaunchTemplateOverrides(instance_type=ec2.InstanceType(props.instance_type))
                     ],
                 ),
+                capacity_rebalance=True,
                 **common,
             )
             waive(
@@ -172,8 +194,11 @@ class Compute(Construct):
 
 
 def _events_topic(scope: Construct, key: kms.IKey) -> sns.Topic:
-    topic = sns.Topic(scope, "NodeEvents", master_key=key, enforce_ssl=True)
-    # Auto Scaling's role must be able to use the key to publish to the encrypted topic.
+    return sns.Topic(scope, "NodeEvents", master_key=key, enforce_ssl=True)
+
+
+def allow_autoscaling_notifications(key: kms.IKey) -> None:
+    """Auto Scaling's role must be able to use the key to publish to the encrypted node-events topic."""
     allow_service_linked_role(
         key,
         sid="AllowAutoScalingNotificationsThroughSns",
@@ -181,7 +206,6 @@ def _events_topic(scope: Construct, key: kms.IKey) -> sns.Topic:
         service="sns",
         actions=["kms:Decrypt", "kms:GenerateDataKey*"],
     )
-    return topic
 
 
 def _user_data(props: ComputeProps) -> ec2.UserData:
@@ -191,14 +215,9 @@ def _user_data(props: ComputeProps) -> ec2.UserData:
     """
     data = ec2.UserData.for_linux()
     data.add_commands("set -euxo pipefail")
-    if props.file_system is not None:
-        data.add_commands(
-            *mount_commands(
-                props.file_system.attr_dns_name,
-                props.file_system.attr_lustre_mount_name,
-                amazon_linux=props.images.is_amazon_linux,
-            )
-        )
+    if props.fsx_names is not None:
+        dns_name, mount_name = props.fsx_names
+        data.add_commands(*mount_commands(dns_name, mount_name, amazon_linux=props.images.is_amazon_linux))
     uri = props.images.container_uri
     if uri is not None:
         registry = uri.split("/", 1)[0]

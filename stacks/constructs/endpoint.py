@@ -26,15 +26,32 @@
   serving data): ``ContainerStartupHealthCheckTimeoutInSeconds``,
   ``ModelDataDownloadTimeoutInSeconds`` and ``VolumeSizeInGB`` (EBS-backed types
   only, BP340). Unset values are left to SageMaker.
-* **Logs.** SageMaker writes to ``/aws/sagemaker/Endpoints/<name>``; the group is
-  created here first, encrypted, with a retention, and retained on delete.
+* **Logs.** SageMaker writes to ``/aws/sagemaker/Endpoints/<name>`` and creates
+  that group itself whenever it is missing ("Log groups and streams that
+  SageMaker sends"). The name is fixed by AWS, so the stack does not own the
+  group: an ``AWS::Logs::LogGroup`` of that name (retained or not) fails with
+  "already exists" whenever SageMaker or an earlier deploy made it first. A
+  ``LogRetention`` (CDK's custom resource) creates the group if it is missing,
+  sets the retention either way and leaves the group and its logs in place when
+  the stack goes, so a re-create simply finds it. Its events are encrypted by
+  CloudWatch Logs (service-owned keys); the fleet key is not attached, because
+  only the group's owner can attach one (docs/lifecycle.md, "Re-create").
+* **Updates keep the instance count of an autoscaled endpoint.** Without
+  ``RetainAllVariantProperties`` an endpoint update sets every variant back to
+  its ``InitialInstanceCount``, undoing what Application Auto Scaling scaled
+  out to, in the middle of the load that caused it. With autoscaling, the
+  endpoint retains the current count and takes only the weights and data
+  capture from the new configuration (``ExcludeRetainedVariantProperties``);
+  without autoscaling the blueprint's count is the count, and it applies.
+  (UpdateEndpoint API reference; the same trap in other tools:
+  hashicorp/terraform-provider-aws#48990, aws/sagemaker-python-sdk#3126.)
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aws_cdk import RemovalPolicy
+from aws_cdk import Stack
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
@@ -46,11 +63,14 @@ from constructs import Construct
 from mlblueprints.model.inference_fleet import DATA_CAPTURE_PREFIX, Endpoint, ModelSource
 from mlblueprints.resolve import ResolvedEndpoint, ResolvedVariant
 from .execution_role import ExecutionRole, ExecutionRoleProps
+from ..nag import Waiver, waive
 from .fleet_security import ENDPOINT_LOG_GROUP_PREFIX
 from ..naming import construct_id
 
 #: Long enough to investigate an incident found in a quarterly review.
 LOG_RETENTION = logs.RetentionDays.ONE_YEAR
+#: Variant properties an autoscaled endpoint takes from a new configuration; the instance count stays.
+APPLIED_ON_UPDATE = ("DesiredWeight", "DataCaptureConfig")
 CAPTURE_MODES = {"input": "Input", "output": "Output"}
 
 
@@ -74,7 +94,7 @@ class InferenceEndpoint(Construct):
     endpoint: sagemaker.CfnEndpoint
     config: sagemaker.CfnEndpointConfig
     models: dict[str, sagemaker.CfnModel]
-    log_group: logs.LogGroup
+    log_group: logs.ILogGroup
     execution_role: ExecutionRole
     success_topic: sns.Topic | None
     error_topic: sns.Topic | None
@@ -85,14 +105,9 @@ class InferenceEndpoint(Construct):
         resolved = props.resolved
         spec = resolved.endpoint
         self._props = props
-        self.log_group = logs.LogGroup(
-            self,
-            "LogGroup",
-            log_group_name=ENDPOINT_LOG_GROUP_PREFIX + resolved.name,
-            retention=LOG_RETENTION,
-            encryption_key=props.key,
-            removal_policy=RemovalPolicy.RETAIN,
-        )
+        log_group_name = ENDPOINT_LOG_GROUP_PREFIX + resolved.name
+        retention = logs.LogRetention(self, "LogRetention", log_group_name=log_group_name, retention=LOG_RETENTION)
+        self.log_group = logs.LogGroup.from_log_group_name(self, "LogGroup", log_group_name)
         config = spec.async_inference
         self.success_topic = self._topic("SuccessTopic") if config and config.notify_success else None
         self.error_topic = self._topic("ErrorTopic") if config and config.notify_error else None
@@ -100,11 +115,21 @@ class InferenceEndpoint(Construct):
         self.execution_role = ExecutionRole(self, "Execution", props=self._role_props())
         self.models = {v.variant.name: self._model(v) for v in resolved.all_variants}
         self.config = self._endpoint_config()
+        autoscaled = spec.autoscaling is not None and spec.has_instances
         self.endpoint = sagemaker.CfnEndpoint(
-            self, "Endpoint", endpoint_name=resolved.name, endpoint_config_name=self.config.attr_endpoint_config_name
+            self,
+            "Endpoint",
+            endpoint_name=resolved.name,
+            endpoint_config_name=self.config.attr_endpoint_config_name,
+            retain_all_variant_properties=True if autoscaled else None,
+            exclude_retained_variant_properties=(
+                [sagemaker.CfnEndpoint.VariantPropertyProperty(variant_property_type=p) for p in APPLIED_ON_UPDATE]
+                if autoscaled
+                else None
+            ),
         )
-        # SageMaker must find its log group (with our retention and key) rather than create its own.
-        self.endpoint.node.add_dependency(self.log_group)
+        # The retention is in place before the first log line.
+        self.endpoint.node.add_dependency(retention)
 
     # --- paths -----------------------------------------------------------------------------
 
@@ -273,3 +298,25 @@ class InferenceEndpoint(Construct):
             ),
             client_config=client,
         )
+
+
+def waive_log_retention_handler(stack: Stack) -> None:
+    """CDK's LogRetention handler is a stack-level singleton; waive its findings where it lives."""
+    for child in stack.node.children:
+        if child.node.id.startswith("LogRetention"):
+            waive(
+                child,
+                Waiver(
+                    "AwsSolutions-IAM4",
+                    "CDK's LogRetention handler logs through the AWS-managed Lambda basic execution policy; it runs "
+                    "only during deploys, to set the retention of the endpoints' SageMaker log groups.",
+                    ("Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",),
+                ),
+                Waiver(
+                    "AwsSolutions-IAM5",
+                    "CDK's LogRetention handler grants itself logs:PutRetentionPolicy and logs:DeleteRetentionPolicy "
+                    "on every log group (aws-logs LogRetention); the function is invoked only by this stack's "
+                    "deploys, with the endpoints' log group names.",
+                    ("Resource::*",),
+                ),
+            )

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from aws_cdk import Stack, Token
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
@@ -113,7 +114,23 @@ class ExecutionRole(Construct):
             statements.append(
                 iam.PolicyStatement(sid="NotifyAsyncResults", actions=["sns:Publish"], resources=[t.topic_arn for t in props.topics])
             )
-        self._policy("ExecutionPolicy", statements)
+        execution = self._policy("ExecutionPolicy", statements)
+        stack = Stack.of(self)
+        partition = "<AWS::Partition>" if Token.is_unresolved(stack.partition) else stack.partition
+        account = "<AWS::AccountId>" if Token.is_unresolved(stack.account) else stack.account
+        waive(
+            execution,
+            Waiver(
+                "AwsSolutions-IAM5",
+                "SageMaker names the log streams of the endpoint's own log group at run time; the grant is the "
+                "streams of that one group (its ARN ends in :*), which SageMaker creates and the stack only "
+                "keeps a retention on.",
+                (
+                    f"Resource::arn:{partition}:logs:{stack.region}:{account}:log-group:"
+                    f"{props.log_group.log_group_name}:*",
+                ),
+            ),
+        )
 
         scoped = [
             (f"{p}/*", "ReadModelStore", ["s3:GetObject"]) for p in sorted(set(props.read_prefixes))

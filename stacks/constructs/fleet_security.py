@@ -2,7 +2,7 @@
 
 * One customer-managed KMS key (rotated, retained) encrypts the model bucket,
   endpoint storage volumes (where SageMaker allows it), asynchronous results,
-  captured data, the endpoint log groups and every SNS topic of the fleet. The
+  captured data and every SNS topic of the fleet. The
   services that write with it on their own behalf are named in the key policy,
   each limited to this account and, where the service supports it, to the
   resources of this fleet.
@@ -65,25 +65,6 @@ class FleetSecurity(Construct):
 
     def _allow_service_principals(self) -> None:
         stack = Stack.of(self)
-        # CloudWatch Logs encrypts a log group with a CMK only if the key policy lets the regional
-        # service principal use it, for log groups of this account (CloudWatch Logs User Guide,
-        # "Encrypt log data in CloudWatch Logs using AWS KMS", step 2).
-        self.key.add_to_resource_policy(
-            iam.PolicyStatement(
-                sid="AllowEndpointLogGroups",
-                principals=[iam.ServicePrincipal(f"logs.{stack.region}.{stack.url_suffix}")],
-                actions=["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-                resources=["*"],
-                conditions={
-                    "ArnLike": {
-                        "kms:EncryptionContext:aws:logs:arn": (
-                            f"arn:{stack.partition}:logs:{stack.region}:{stack.account}:log-group:"
-                            f"{ENDPOINT_LOG_GROUP_PREFIX}*"
-                        )
-                    }
-                },
-            )
-        )
         # CloudWatch alarms publish to the encrypted alarm topic as this service principal
         # (Amazon SNS Developer Guide, "Configure KMS permissions for AWS services").
         self.key.add_to_resource_policy(

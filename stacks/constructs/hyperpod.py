@@ -9,27 +9,38 @@
   replaced automatically.
 * **Storage.** Every group mounts the FSx for Lustre file system at /fsx
   (instance group FsxLustreConfig).
-* **Lifecycle scripts.** A bucket named ``sagemaker-...`` (the prefix
+* **Lifecycle scripts.** A bucket named ``sagemaker-<name>-<id>`` (the prefix
   AmazonSageMakerClusterInstanceRolePolicy grants; SageMaker API,
-  ClusterLifeCycleConfig) holds ``on_init_complete.sh`` from
+  ClusterLifeCycleConfig) lives in the data stack and holds ``on_init_complete.sh`` from
   stacks/assets/hyperpod and a ``cluster.json`` with deploy-time settings, copied
   there by a BucketDeployment (its code is packaged at synth, offline). HyperPod
   runs the script after its own initialisation (``OnInitComplete``): with
   ``OnCreate`` a script must set up Slurm itself.
+  The bucket is retained, so its name must never come back: ``<id>`` is the
+  first group of the data stack's own id (``AWS::StackId``), new on every
+  create, as AWS's HyperPod sample names its bucket
+  (aws-samples/awsome-distributed-training, 5.sagemaker-hyperpod).
 * **Role.** The execution role is the nodes' role: the managed HyperPod instance
-  policy, the VPC permissions HyperPod needs to attach its interfaces, read on
-  the lifecycle bucket, and the data repository prefix when there is one.
+  policy, the VPC permissions HyperPod documents for attaching its interfaces,
+  read on the lifecycle bucket, and the data repository prefix when there is
+  one. Every process on every node holds this role, so the interface actions
+  that EC2 can scope are scoped (Service Authorization Reference, Amazon EC2):
+  creating an interface only in the cluster's subnet with the cluster's
+  security group, creating its permissions and deleting interfaces only in the
+  cluster's VPC (condition ``ec2:Vpc``), tagging only network interfaces. The
+  describe actions and ``DeleteNetworkInterfacePermission``/
+  ``DetachNetworkInterface`` stay on ``*`` as documented.
 """
 
 from __future__ import annotations
 
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from aws_cdk import Fn, RemovalPolicy, Stack, Token
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_assets as s3_assets
 from aws_cdk import aws_s3_deployment as s3_deployment
@@ -40,18 +51,17 @@ from mlblueprints.efa import EFA_ONLY, EFA_WITH_ENA
 from mlblueprints.resolve import ResolvedUltraCluster
 from .batch import efa_environment
 from .lustre_parts import FSX_MOUNT_POINT
-from ..nag import Waiver, waive
+from ..nag import Waiver, objects_finding, waive
 
 LIFECYCLE_ASSETS = Path(__file__).resolve().parents[1] / "assets" / "hyperpod"
 LIFECYCLE_SCRIPT = "on_init_complete.sh"
 LIFECYCLE_PREFIX = "lifecycle"
 HYPERPOD_INSTANCE_POLICY = "AmazonSageMakerClusterInstanceRolePolicy"
 #: What the execution role needs to attach HyperPod's interfaces in our VPC (SageMaker Developer
-#: Guide, "IAM role for SageMaker HyperPod", additional permissions for Amazon VPC).
-VPC_ACTIONS = [
-    "ec2:CreateNetworkInterface",
-    "ec2:CreateNetworkInterfacePermission",
-    "ec2:DeleteNetworkInterface",
+#: Guide, "IAM role for SageMaker HyperPod", additional permissions for Amazon VPC; the same list,
+#: with ec2:CreateTags, in aws-samples/awsome-distributed-training 5.sagemaker-hyperpod). Split by
+#: what EC2 lets a policy scope (Service Authorization Reference, Amazon EC2).
+UNSCOPED_VPC_ACTIONS = [
     "ec2:DeleteNetworkInterfacePermission",
     "ec2:DescribeNetworkInterfaces",
     "ec2:DescribeVpcs",
@@ -60,6 +70,8 @@ VPC_ACTIONS = [
     "ec2:DescribeSecurityGroups",
     "ec2:DetachNetworkInterface",
 ]
+#: Take a network-interface resource whose ec2:Vpc condition key names its VPC.
+IN_VPC_ACTIONS = ["ec2:CreateNetworkInterface", "ec2:CreateNetworkInterfacePermission", "ec2:DeleteNetworkInterface"]
 DEEP_HEALTH_CHECKS = ["InstanceStress", "InstanceConnectivity"]
 #: Names HyperPod shows in `sinfo` and the SSM target (sagemaker-cluster:<id>_<group>-<instance>).
 CONTROLLER_GROUP = "controller"
@@ -70,11 +82,14 @@ WORKER_GROUP = "workers"
 class HyperPodClusterProps:
     resolved: ResolvedUltraCluster
     subnet: ec2.ISubnet
+    #: The cluster's VPC: network-interface actions are limited to it.
+    vpc_id: str
     execution_role: iam.Role
     node_security_group: ec2.ISecurityGroup
     fsx_dns_name: str
     fsx_mount_name: str
-    logs_bucket: s3.IBucket
+    #: In the data stack (lifecycle_bucket), seen from the compute stack.
+    lifecycle_bucket: s3.IBucket
 
 
 class HyperPodCluster(Construct):
@@ -87,20 +102,7 @@ class HyperPodCluster(Construct):
         spec = blueprint.spec
         stack = Stack.of(self)
 
-        self.lifecycle_bucket = s3.Bucket(
-            self,
-            "LifecycleBucket",
-            bucket_name=Fn.join("-", ["sagemaker", blueprint.metadata.name, _region_tag(spec.region), stack.account]),
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            enforce_ssl=True,
-            minimum_tls_version=1.2,
-            versioned=True,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            server_access_logs_bucket=props.logs_bucket,
-            server_access_logs_prefix="lifecycle-bucket/",
-            removal_policy=RemovalPolicy.RETAIN,
-        )
+        self.lifecycle_bucket = props.lifecycle_bucket
         self.lifecycle_uri = f"s3://{self.lifecycle_bucket.bucket_name}/{LIFECYCLE_PREFIX}/"
         scripts = s3_assets.Asset(self, "LifecycleScriptsAsset", path=str(LIFECYCLE_ASSETS))
         deployment = s3_deployment.BucketDeployment(
@@ -108,6 +110,11 @@ class HyperPodCluster(Construct):
             "LifecycleScripts",
             destination_bucket=self.lifecycle_bucket,
             destination_key_prefix=f"{LIFECYCLE_PREFIX}/",
+            # The copy handler's own logs go with the compute stack; left to CDK they would be a retained
+            # log group in a stack that must hold no data (docs/lifecycle.md, "Stack layout").
+            log_group=logs.LogGroup(
+                self, "LifecycleScriptsLogs", retention=logs.RetentionDays.ONE_MONTH, removal_policy=RemovalPolicy.DESTROY
+            ),
             sources=[
                 s3_deployment.Source.bucket(scripts.bucket, scripts.s3_object_key),
                 s3_deployment.Source.json_data(
@@ -126,11 +133,7 @@ class HyperPodCluster(Construct):
         role = props.execution_role
         role.add_managed_policy(iam.ManagedPolicy.from_aws_managed_policy_name(HYPERPOD_INSTANCE_POLICY))
         self.lifecycle_bucket.grant_read(role, f"{LIFECYCLE_PREFIX}/*")
-        vpc_access = iam.Policy(
-            self,
-            "VpcAccess",
-            statements=[iam.PolicyStatement(sid="AttachClusterInterfaces", actions=VPC_ACTIONS, resources=["*"])],
-        )
+        vpc_access = iam.Policy(self, "VpcAccess", statements=_vpc_statements(stack, props))
         vpc_access.attach_to_role(role)
         waive(
             role,
@@ -148,7 +151,7 @@ class HyperPodCluster(Construct):
                     "Action::s3:GetBucket*",
                     "Action::s3:GetObject*",
                     "Action::s3:List*",
-                    f"Resource::<{stack.get_logical_id(self.lifecycle_bucket.node.default_child)}.Arn>/{LIFECYCLE_PREFIX}/*",
+                    objects_finding(self.lifecycle_bucket, f"{LIFECYCLE_PREFIX}/*"),
                 ),
             ),
         )
@@ -156,9 +159,10 @@ class HyperPodCluster(Construct):
             vpc_access,
             Waiver(
                 "AwsSolutions-IAM5",
-                "Creating, describing and deleting network interfaces in the cluster's VPC has no resource-level "
-                "scope before the interfaces exist; these are the actions HyperPod documents for VPC clusters.",
-                ("Resource::*",),
+                "HyperPod's documented VPC actions: creating, deleting and tagging interfaces is limited to the "
+                "cluster's subnet, security group and VPC; the describe actions, DeleteNetworkInterfacePermission and "
+                "DetachNetworkInterface take no resource scope EC2 can check for this role, so they stay on *.",
+                ("Resource::*", f"Resource::arn:{_partition(stack)}:ec2:{stack.region}:{_account(stack)}:network-interface/*"),
             ),
         )
 
@@ -221,6 +225,60 @@ class HyperPodCluster(Construct):
         self.cluster.node.add_dependency(vpc_access)
 
 
+def _partition(stack: Stack) -> str:
+    """How cdk-nag prints the partition: resolved once the region is known."""
+    return "<AWS::Partition>" if Token.is_unresolved(stack.partition) else stack.partition
+
+
+def _account(stack: Stack) -> str:
+    return "<AWS::AccountId>" if Token.is_unresolved(stack.account) else stack.account
+
+
+def _vpc_statements(stack: Stack, props: HyperPodClusterProps) -> list[iam.PolicyStatement]:
+    def arn(resource: str) -> str:
+        return stack.format_arn(service="ec2", resource=resource.split("/", 1)[0], resource_name=resource.split("/", 1)[1])
+
+    interfaces = arn("network-interface/*")
+    return [
+        iam.PolicyStatement(
+            sid="InterfacesInClusterVpc",
+            actions=IN_VPC_ACTIONS,
+            resources=[interfaces],
+            conditions={"ArnEquals": {"ec2:Vpc": arn(f"vpc/{props.vpc_id}")}},
+        ),
+        iam.PolicyStatement(
+            sid="InterfacesInClusterSubnetAndGroup",
+            actions=["ec2:CreateNetworkInterface"],
+            resources=[
+                arn(f"subnet/{props.subnet.subnet_id}"),
+                arn(f"security-group/{props.node_security_group.security_group_id}"),
+            ],
+        ),
+        iam.PolicyStatement(sid="TagInterfaces", actions=["ec2:CreateTags"], resources=[interfaces]),
+        iam.PolicyStatement(sid="DescribeAndDetach", actions=UNSCOPED_VPC_ACTIONS, resources=["*"]),
+    ]
+
+
+def lifecycle_bucket(scope: Construct, blueprint_name: str, logs_bucket: s3.IBucket) -> s3.Bucket:
+    """The lifecycle-script bucket, in the data stack: retained, named anew on every create of that stack."""
+    stack = Stack.of(scope)
+    stack_uuid = Fn.select(2, Fn.split("/", stack.stack_id))
+    return s3.Bucket(
+        scope,
+        "LifecycleBucket",
+        bucket_name=Fn.join("-", ["sagemaker", blueprint_name, Fn.select(0, Fn.split("-", stack_uuid))]),
+        encryption=s3.BucketEncryption.S3_MANAGED,
+        enforce_ssl=True,
+        minimum_tls_version=1.2,
+        versioned=True,
+        block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+        object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+        server_access_logs_bucket=logs_bucket,
+        server_access_logs_prefix="lifecycle-bucket/",
+        removal_policy=RemovalPolicy.RETAIN,
+    )
+
+
 def _shell_environment(resolved: ResolvedUltraCluster) -> dict[str, str]:
     """The Batch jobs' EFA/NCCL variables, for Slurm jobs (sbatch/srun pick a node's count themselves)."""
     environment = efa_environment(resolved)
@@ -228,22 +286,13 @@ def _shell_environment(resolved: ResolvedUltraCluster) -> dict[str, str]:
     return environment
 
 
-def _region_tag(region: str) -> str:
-    """Four hex digits of the region: bucket names are global, and ``sagemaker-<name>-<account>`` plus the
-    full region name could pass the 63-character limit."""
-    return f"{zlib.crc32(region.encode()) & 0xFFFF:04x}"
-
-
-def _waive_bucket_deployment(stack: Stack, bucket: s3.Bucket, asset: s3_assets.Asset) -> None:
+def _waive_bucket_deployment(stack: Stack, bucket: s3.IBucket, asset: s3_assets.Asset) -> None:
     """The BucketDeployment's handler is a stack-level singleton; waive its findings where it lives."""
-    partition = "<AWS::Partition>" if Token.is_unresolved(stack.partition) else stack.partition
+    partition = _partition(stack)
     # The bootstrap bucket's name is an Fn::Sub of the account; cdk-nag prints it with <AWS::AccountId>.
     name = stack.resolve(asset.s3_bucket_name)
     asset_bucket = (name["Fn::Sub"] if isinstance(name, dict) else name).replace("${AWS::AccountId}", "<AWS::AccountId>")
-    copied = (
-        f"Resource::arn:{partition}:s3:::{asset_bucket}/*",
-        f"Resource::<{stack.get_logical_id(bucket.node.default_child)}.Arn>/*",
-    )
+    copied = (f"Resource::arn:{partition}:s3:::{asset_bucket}/*", objects_finding(bucket, "*"))
     for child in stack.node.children:
         if child.node.id.startswith("Custom::CDKBucketDeployment"):
             waive(

@@ -6,9 +6,9 @@ A new file system:
   nodes are in one zone for EFA);
 * is sized by ``mlblueprints.fsx_sizing`` (explicitly, or for a throughput per
   accelerator) and encrypted with the stack's key;
-* is retained when the stack is deleted or the resource replaced
-  (DeletionPolicy and UpdateReplacePolicy ``Retain``; FSx accepts no
-  ``Snapshot`` policy, cfn-lint E3035);
+* goes with the (termination-protected) data stack on a deliberate delete and
+  is kept on replacement (lustre_parts.delete_with_stack_keep_on_replace; FSx
+  accepts no ``Snapshot`` policy, cfn-lint E3035);
 * can be EFA-enabled, which needs PERSISTENT_2 and a metadata configuration
   and can only be set at creation (FSx API, CreateFileSystemLustreConfiguration
   EfaEnabled), plus a security group that allows all traffic to and from
@@ -25,7 +25,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aws_cdk import RemovalPolicy
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_fsx as fsx
 from aws_cdk import aws_kms as kms
@@ -35,7 +34,14 @@ from constructs import Construct
 from mlblueprints.fsx_sizing import DEPLOYMENT_TYPE
 from mlblueprints.model.ultracluster import DataRepository
 from mlblueprints.resolve import LustrePlan
-from .lustre_parts import LUSTRE_PORTS, LUSTRE_VERSION, file_system_security_group, link_to_s3
+from .lustre_parts import (
+    LUSTRE_PORTS,
+    LUSTRE_VERSION,
+    delete_with_stack_keep_on_replace,
+    export_events,
+    file_system_security_group,
+    link_to_s3,
+)
 
 #: Metadata IOPS scale with capacity in AUTOMATIC mode (FSx API, CreateFileSystemLustreMetadataConfiguration).
 METADATA_MODE = "AUTOMATIC"
@@ -105,8 +111,14 @@ class SharedFileSystem(Construct):
                 ),
             ),
         )
-        file_system.apply_removal_policy(RemovalPolicy.RETAIN)
-        if props.data_repository is not None:
-            link_to_s3(self, file_system, f"s3://{props.bucket.bucket_name}/{props.data_repository.prefix}/")
+        delete_with_stack_keep_on_replace(file_system)
+        repository = props.data_repository
+        if repository is not None:
+            link_to_s3(
+                self,
+                file_system,
+                f"s3://{props.bucket.bucket_name}/{repository.prefix}/",
+                export=export_events(changes=repository.export_changes, deletions=repository.export_deletions),
+            )
         return file_system
 

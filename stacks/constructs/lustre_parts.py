@@ -3,7 +3,7 @@ S3, and how a node mounts it at /fsx."""
 
 from __future__ import annotations
 
-from aws_cdk import Fn
+from aws_cdk import CfnDeletionPolicy, Fn
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_fsx as fsx
 from constructs import Construct
@@ -17,6 +17,9 @@ LUSTRE_PORTS = (ec2.Port.tcp(988), ec2.Port.tcp_range(1018, 1023))
 #: Current Lustre; DRAs need 2.12 or later.
 LUSTRE_VERSION = "2.15"
 S3_EVENTS = ["NEW", "CHANGED", "DELETED"]
+#: What an import-only link exports: nothing. FSx for Lustre User Guide, "Automatically export
+#: updates to your S3 bucket": without an AutoExportPolicy nothing written under the link reaches S3.
+CHANGE_EVENTS = ["NEW", "CHANGED"]
 #: FSx for Lustre User Guide, "Installing the Lustre client": Ubuntu takes the module from FSx's apt repository.
 UBUNTU_CLIENT_INSTALL = (
     "(wget -qO - https://fsx-lustre-client-repo-public-keys.s3.amazonaws.com/fsx-ubuntu-public-key.asc"
@@ -27,6 +30,23 @@ UBUNTU_CLIENT_INSTALL = (
     " && apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y lustre-client-modules-$(uname -r))"
 )
 AMAZON_LINUX_CLIENT_INSTALL = "dnf install -y lustre-client"
+
+
+def delete_with_stack_keep_on_replace(file_system: fsx.CfnFileSystem) -> None:
+    """DeletionPolicy Delete, UpdateReplacePolicy Retain: the policies of every file system we create.
+
+    The file system lives in the blueprint's data stack with its security group
+    and subnet. Retained on delete, it would keep its network interfaces in that
+    group and subnet, EC2 could not delete them, and the data stack would end in
+    DELETE_FAILED with the file system still billing. The data stack is
+    termination-protected instead, so only a deliberate delete (docs/lifecycle.md,
+    "Delete": back up or export first) removes the file system, together with
+    what it needs. A replacement during an update (a create-only property such as
+    DeploymentType or KmsKeyId changed) keeps the old file system and its data;
+    ``mlblueprints.hazards`` warns before such a change.
+    """
+    file_system.cfn_options.deletion_policy = CfnDeletionPolicy.DELETE
+    file_system.cfn_options.update_replace_policy = CfnDeletionPolicy.RETAIN
 
 
 def file_system_security_group(
@@ -49,9 +69,17 @@ def file_system_security_group(
     return group
 
 
-def link_to_s3(scope: Construct, file_system: fsx.CfnFileSystem, data_repository_path: str) -> None:
-    """A data repository association: ``data_repository_path`` appears at FSX_LINK_PATH, imported
-    on create and kept in sync both ways."""
+def export_events(*, changes: bool, deletions: bool) -> list[str]:
+    """The AutoExportPolicy events a blueprint opted in to (deletions only on top of changes)."""
+    return CHANGE_EVENTS + ["DELETED"] if changes and deletions else CHANGE_EVENTS if changes else []
+
+
+def link_to_s3(
+    scope: Construct, file_system: fsx.CfnFileSystem, data_repository_path: str, *, export: list[str]
+) -> None:
+    """A data repository association: ``data_repository_path`` appears at FSX_LINK_PATH, imported on
+    create and kept up to date from S3; files written under the link go back to S3 only for the
+    ``export`` events (none: import-only, a removed file never deletes an object)."""
     fsx.CfnDataRepositoryAssociation(
         scope,
         "DataRepositoryAssociation",
@@ -61,7 +89,9 @@ def link_to_s3(scope: Construct, file_system: fsx.CfnFileSystem, data_repository
         batch_import_meta_data_on_create=True,
         s3=fsx.CfnDataRepositoryAssociation.S3Property(
             auto_import_policy=fsx.CfnDataRepositoryAssociation.AutoImportPolicyProperty(events=S3_EVENTS),
-            auto_export_policy=fsx.CfnDataRepositoryAssociation.AutoExportPolicyProperty(events=S3_EVENTS),
+            auto_export_policy=(
+                fsx.CfnDataRepositoryAssociation.AutoExportPolicyProperty(events=export) if export else None
+            ),
         ),
     )
 

@@ -1,4 +1,4 @@
-"""Who may talk to the nodes and what the nodes may do.
+"""Who may talk to the nodes (data stack: ``Security``) and what the nodes may do (compute stack: ``NodeRole``).
 
 * A customer-managed KMS key (rotated, retained) encrypts the data bucket, a
   persistent FSx file system and the node-events topic.
@@ -9,7 +9,13 @@
   Manager, which needs no inbound port. Egress is the same self rule plus HTTPS
   and HTTP (registries, S3, SSM, package mirrors); Storage adds Lustre to FSx.
 * The instance role can read and write only its own bucket prefix, use its own
-  key, and pull only the training container's repository.
+  key, and pull only the training container's repository. It may delete objects
+  only in a bucket the blueprint owns, or where the blueprint opted in to
+  exporting deletions into an existing one.
+
+The key and the group are long-lived state and sit in the data stack (FSx
+needs the group for as long as it exists); the role is compute and sits with
+the nodes, reading the key and the group through the handoff.
 """
 
 from __future__ import annotations
@@ -30,7 +36,8 @@ SSM_MANAGED_POLICY = "AmazonSSMManagedInstanceCore"
 
 #: Read-only image pull (ECR "Private repository policy examples": pulling images).
 ECR_PULL_ACTIONS = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
-OBJECT_ACTIONS = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
+OBJECT_ACTIONS = ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"]
+DELETE_ACTIONS = ["s3:DeleteObject"]
 #: What S3 needs from a node to read and write SSE-KMS objects (S3 User Guide, "Using SSE-KMS").
 KEY_ACTIONS = ["kms:Decrypt", "kms:GenerateDataKey"]
 
@@ -39,18 +46,13 @@ KEY_ACTIONS = ["kms:Decrypt", "kms:GenerateDataKey"]
 class SecurityProps:
     vpc: ec2.IVpc
     blueprint_name: str
-    session_manager: bool
-    container: ContainerImage | None
-    #: Who runs as the node role: EC2 instances, or a service launching nodes for us (SageMaker HyperPod).
-    node_service: str = "ec2.amazonaws.com"
 
 
 class Security(Construct):
-    """Exposes ``key``, ``node_security_group`` and ``node_role``."""
+    """Data stack. Exposes ``key`` and ``node_security_group``."""
 
     key: kms.Key
     node_security_group: ec2.SecurityGroup
-    node_role: iam.Role
 
     def __init__(self, scope: Construct, construct_id: str, *, props: SecurityProps) -> None:
         super().__init__(scope, construct_id)
@@ -61,7 +63,28 @@ class Security(Construct):
             enable_key_rotation=True,
             removal_policy=RemovalPolicy.RETAIN,
         )
-        self.node_security_group = _node_security_group(self, props)
+        self.node_security_group = _node_security_group(self, props.vpc, props.blueprint_name)
+
+
+@dataclass(frozen=True)
+class NodeRoleProps:
+    blueprint_name: str
+    session_manager: bool
+    container: ContainerImage | None
+    #: The data stack's key as the compute stack sees it, if the nodes use it (a bucket it encrypts).
+    key: kms.IKey | None
+    #: Who runs as the node role: EC2 instances, or a service launching nodes for us (SageMaker HyperPod).
+    node_service: str = "ec2.amazonaws.com"
+
+
+class NodeRole(Construct):
+    """Compute stack. Exposes ``node_role``."""
+
+    node_role: iam.Role
+
+    def __init__(self, scope: Construct, construct_id: str, *, props: NodeRoleProps) -> None:
+        super().__init__(scope, construct_id)
+        self.key = props.key
         self.node_role = iam.Role(
             self,
             "NodeRole",
@@ -82,9 +105,10 @@ class Security(Construct):
         if props.container is not None:
             self._allow_image_pull(props.container)
 
-    def allow_data_access(self, *, bucket: s3.IBucket, prefix: str) -> None:
-        """Read/write under ``prefix`` of ``bucket`` only, and use the data key for it."""
+    def allow_data_access(self, *, bucket: s3.IBucket, prefix: str, may_delete: bool) -> None:
+        """Read/write under ``prefix`` of ``bucket`` only (delete too if ``may_delete``), and use the data key."""
         objects = bucket.arn_for_objects(f"{prefix}/*")
+        actions = OBJECT_ACTIONS + (DELETE_ACTIONS if may_delete else [])
         policy = iam.Policy(
             self,
             "DataAccessPolicy",
@@ -95,9 +119,9 @@ class Security(Construct):
                     resources=[bucket.bucket_arn],
                     conditions={"StringLike": {"s3:prefix": [prefix, f"{prefix}/*"]}},
                 ),
-                iam.PolicyStatement(sid="ReadWriteOwnPrefix", actions=OBJECT_ACTIONS, resources=[objects]),
-                iam.PolicyStatement(sid="UseDataKey", actions=KEY_ACTIONS, resources=[self.key.key_arn]),
-            ],
+                iam.PolicyStatement(sid="ReadWriteOwnPrefix", actions=actions, resources=[objects]),
+            ]
+            + ([iam.PolicyStatement(sid="UseDataKey", actions=KEY_ACTIONS, resources=[self.key.key_arn])] if self.key else []),
         )
         policy.attach_to_role(self.node_role)
         waive(
@@ -142,12 +166,12 @@ class Security(Construct):
         )
 
 
-def _node_security_group(scope: Construct, props: SecurityProps) -> ec2.SecurityGroup:
+def _node_security_group(scope: Construct, vpc: ec2.IVpc, blueprint_name: str) -> ec2.SecurityGroup:
     group = ec2.SecurityGroup(
         scope,
         "NodeSecurityGroup",
-        vpc=props.vpc,
-        description=f"mlblueprints {props.blueprint_name}: training nodes (node-to-node only, no inbound from outside)",
+        vpc=vpc,
+        description=f"mlblueprints {blueprint_name}: training nodes (node-to-node only, no inbound from outside)",
         allow_all_outbound=False,
     )
     group.add_ingress_rule(group, ec2.Port.all_traffic(), "NCCL and EFA between nodes of this cluster")

@@ -1,9 +1,12 @@
-"""Where training data and checkpoints live, and where access logs go.
+"""Where training data and checkpoints live, and where access logs go (the blueprint's data stack).
 
-Everything that holds data is retained when the stack is deleted or a resource
-is replaced (``RemovalPolicy.RETAIN`` renders DeletionPolicy and
-UpdateReplacePolicy ``Retain``): losing a dataset or a week of checkpoints to a
-``cdk destroy`` costs more than the storage.
+Buckets and the key are retained when the stack is deleted or a resource is
+replaced (``RemovalPolicy.RETAIN`` renders DeletionPolicy and
+UpdateReplacePolicy ``Retain``): losing a dataset or a week of checkpoints
+costs more than the storage, and nothing else in the stack depends on them.
+An FSx file system is different: it depends on its subnet and security group,
+so it goes with the data stack on a deliberate delete and is kept only on
+replacement (lustre_parts.delete_with_stack_keep_on_replace).
 
 * An access-logs bucket (SSE-S3, which S3 server access logging and VPC flow
   logs can write to) is created when something here logs into it.
@@ -28,7 +31,13 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from mlblueprints import model
-from .lustre_parts import LUSTRE_VERSION, file_system_security_group, link_to_s3
+from .lustre_parts import (
+    LUSTRE_VERSION,
+    delete_with_stack_keep_on_replace,
+    export_events,
+    file_system_security_group,
+    link_to_s3,
+)
 from .security import allow_service_linked_role
 from ..nag import Waiver, waive
 
@@ -92,7 +101,8 @@ class Storage(Construct):
             per_unit_storage_throughput=spec.throughput_per_tib if spec.is_persistent else None,
             data_compression_type="LZ4",  # checkpoints and text shards compress; costs no throughput
             import_path=None if uses_association else linked,
-            export_path=None if uses_association else linked,
+            # Without a DRA, export only ever happens through an explicit export task to ExportPath.
+            export_path=None if uses_association or not spec.export_changes else linked,
             auto_import_policy=None if uses_association else "NEW_CHANGED_DELETED",
         )
         file_system = fsx.CfnFileSystem(
@@ -107,12 +117,17 @@ class Storage(Construct):
             kms_key_id=props.key.key_id if spec.is_persistent else None,
             lustre_configuration=lustre,
         )
-        file_system.apply_removal_policy(RemovalPolicy.RETAIN)
+        delete_with_stack_keep_on_replace(file_system)
         if new_bucket:
             _allow_fsx_to_use_key(props.key)
 
         if uses_association:
-            link_to_s3(self, file_system, f"{linked}/")
+            link_to_s3(
+                self,
+                file_system,
+                f"{linked}/",
+                export=export_events(changes=spec.export_changes, deletions=spec.export_deletions),
+            )
         return file_system
 
 

@@ -1,8 +1,9 @@
 """Deploy e2e/blueprints into the emulator with the CDK CLI, then ask boto3 what exists.
 
 Runs in file order: every check on every stack, then an update that changes a node
-count, then destroy. Expectations come from each stack's synthesized template
-(e2e/checks.py), so the same checks cover every kind of stack.
+count, then the delete and re-create cycle of docs/lifecycle.md twice, then the final
+delete. Expectations come from each stack's synthesized template (e2e/checks.py), so
+the same checks cover every kind of stack.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ import pytest
 import yaml
 
 from e2e import checks
-from e2e.deploy import BLUEPRINTS, ROOT
+from e2e.deploy import BLUEPRINTS, RECREATE_CYCLES, ROOT, delete_and_recreate, retained_everywhere
 
 pytestmark = pytest.mark.e2e
 
-STACKS = sorted(f"mlbp-{yaml.safe_load(p.read_text())['metadata']['name']}" for p in BLUEPRINTS.glob("*.yaml"))
+NAMES = [f"mlbp-{yaml.safe_load(p.read_text())['metadata']['name']}" for p in BLUEPRINTS.glob("*.yaml")]
+#: Every blueprint is a data stack and a compute stack.
+STACKS = sorted(NAMES + [f"{name}-data" for name in NAMES])
 
 
 def describe(deployment, stack_name: str) -> checks.DeployedStack:
@@ -59,12 +62,13 @@ def test_security_groups_reference_themselves_both_ways(deployment):
     checked = 0
     for stack_name in STACKS:
         stack = describe(deployment, stack_name)
+        # The launch templates read the node group's id from the data stack's parameter (stacks/handoff.py).
         groups = {
-            stack.physical_id(logical)
+            stack.value_of(group)
             for template in stack.template_resources("AWS::EC2::LaunchTemplate").values()
-            for logical in _get_att_targets(template)
-            if stack.template["Resources"][logical]["Type"] == "AWS::EC2::SecurityGroup"
-        }
+            for interface in template["LaunchTemplateData"].get("NetworkInterfaces", [])
+            for group in interface.get("Groups", [])
+        } - {None}
         if not groups:
             continue
         for group in stack.client("ec2").describe_security_groups(GroupIds=sorted(groups))["SecurityGroups"]:
@@ -83,15 +87,11 @@ def test_security_groups_reference_themselves_both_ways(deployment):
     assert checked >= 3  # the training pools and the UltraCluster
 
 
-def _get_att_targets(value) -> set[str]:
-    """Logical ids named by Fn::GetAtt anywhere in a template fragment."""
-    if isinstance(value, dict):
-        if "Fn::GetAtt" in value:
-            return {value["Fn::GetAtt"][0]}
-        return set().union(*(_get_att_targets(v) for v in value.values())) if value else set()
-    if isinstance(value, list):
-        return set().union(*(_get_att_targets(v) for v in value)) if value else set()
-    return set()
+def test_batch_job_containers_reach_each_other(deployment):
+    """The effective group of a Batch MNP job container's interface (the VPC's default group, as deployed)."""
+    (stack_name,) = [n for n in STACKS if "ultra" in n and not n.endswith("-data")]
+    result = checks.job_container_network(describe(deployment, stack_name))
+    assert result.ok and "1 effective" in result.detail, result.detail
 
 
 def test_update_changes_the_node_count(deployment):
@@ -104,10 +104,20 @@ def test_update_changes_the_node_count(deployment):
     )
 
 
-def test_destroy_deletes_every_stack_and_keeps_retained_data(deployment):
-    kept = [item for name in STACKS for item in checks.retained(describe(deployment, name))]
-    assert kept, "the stacks retain their buckets and keys on delete"
-    deployment.destroy()
+@pytest.mark.parametrize("cycle", range(1, RECREATE_CYCLES + 1))
+def test_delete_and_recreate_without_clean_up(deployment, cycle):
+    """`cdk destroy --all` deletes the compute and stops at the protected data; the deliberate data delete removes
+    every stack and keeps what is retained; `cdk deploy --all` then creates everything again and every check passes."""
+    results = delete_and_recreate(deployment, deployment.emulator.url, cycle, say=lambda _: None)
+    assert [f"{r.name}: {r.detail}" for r in results if not r.ok] == []
+
+
+def test_final_delete_removes_every_stack_and_keeps_retained_data(deployment):
+    kept = retained_everywhere(deployment, deployment.emulator.url)
+    assert kept, "the data stacks retain their buckets and keys on delete"
+    deployment.destroy_compute(log_name="destroy-final")
+    assert checks.compute_destroyed(deployment.assembly, deployment.emulator.url).ok
+    deployment.delete_data(log_name="delete-data-final")
     result = checks.destroyed(deployment.assembly, deployment.emulator.url, kept)
     assert result.ok, result.detail
 
