@@ -45,6 +45,8 @@ from pathlib import Path
 import yaml
 
 from e2e import checks, emulator
+from mlblueprints.diagnostics import Diagnostic, Level
+from mlblueprints.review.run import assembly_targets, review
 
 ROOT = Path(__file__).resolve().parents[1]
 BLUEPRINTS = ROOT / "e2e" / "blueprints"
@@ -127,11 +129,15 @@ class CdkError(RuntimeError):
     pass
 
 
+class ReviewError(CdkError):
+    """The review pack (or cfn-lint) found errors in the synthesized templates: nothing is deployed."""
+
+
 @dataclass
 class LocalDeployment:
     """The emulator, a work directory, and the CLI pointed at them. Steps run in order:
 
-    ``synth`` -> ``seed_public_parameters`` -> ``bootstrap`` -> ``deploy`` -> ``verify``
+    ``synth`` -> ``review`` -> ``seed_public_parameters`` -> ``bootstrap`` -> ``deploy`` -> ``verify``
     -> ``update_node_count`` -> ``destroy_compute`` -> ``delete_data`` -> ``deploy`` (re-create) ...
     """
 
@@ -213,6 +219,21 @@ class LocalDeployment:
         )
         self.assembly = Assembly.read(out)
         return self.assembly
+
+    def review(self) -> list[Diagnostic]:
+        """cfn-lint and the review pack (docs/review.md) on every template; raise before deploying on errors.
+
+        The emulator accepts templates that AWS rejects (moto does not check Batch's
+        security-group rules, for one), so this is the step that stands in for AWS.
+        """
+        diagnostics = review(assembly_targets(self.assembly.path))
+        errors = [d for d in diagnostics if d.level is Level.ERROR]
+        if errors:
+            raise ReviewError(
+                f"the review found {len(errors)} error(s); not deploying:\n"
+                + "\n".join(d.format_text() for d in errors)
+            )
+        return diagnostics
 
     def seed_public_parameters(self) -> dict[tuple[str, str], str]:
         """Register one fake AMI per public image parameter the templates read, and publish the parameter."""
@@ -390,6 +411,8 @@ def run(*, pid_file: Path | None, workdir: Path | None, keep: bool) -> int:
             step = time.monotonic()
             assembly = deployment.synth()
             say(f"synthesized {len(assembly.stacks)} stack(s) in {time.monotonic() - step:.1f} s")
+            warnings = deployment.review()
+            say(f"reviewed every template (cfn-lint and the review pack): no errors, {len(warnings)} warning(s)")
             images = deployment.seed_public_parameters()
             for (region, path), image in sorted(images.items()):
                 say(f"seeded {region} {path} -> {image}")

@@ -1,10 +1,14 @@
 """Instance-type facts: the curated ML catalog plus cfn-lint's per-region offerings.
 
 Specs come from ``data/instances.json`` (rebuilt by ``scripts/refresh_catalog.py``
-with its sources recorded). Which types a region offers comes from the installed
-cfn-lint's instance-type enums, read as JSON without importing cfnlint (importing
-it costs about a second). Everything is loaded lazily and cached, and lookups are
-dict or set membership, so validating many blueprints stays cheap.
+with its sources recorded). Which types a region offers for a service is one answer,
+:func:`offerings`: the installed cfn-lint's per-region instance-type enums (read as
+JSON without importing cfnlint, which costs about a second), intersected with the
+SageMaker API's enum for the service and minus what the template validator that
+``cdk synth`` runs rejects for the region. Both come from
+``data/instance_offerings.json`` (``scripts/refresh_offerings.py``). Everything is
+loaded lazily and cached, and lookups are dict or set membership, so validating
+many blueprints stays cheap.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DATA_FILE = Path(__file__).with_name("data") / "instances.json"
+OFFERINGS_FILE = Path(__file__).with_name("data") / "instance_offerings.json"
 
 # cfn-lint folder per service; the EC2 names carry no "ml." prefix.
 CFNLINT_ENUMS = {
@@ -96,13 +101,40 @@ def cfnlint_data_dir() -> Path:
 
 
 @functools.cache
-def offerings(service: str) -> dict[str, frozenset[str]]:
-    """region -> instance types cfn-lint lists for that service."""
+def cfnlint_offerings(service: str) -> dict[str, frozenset[str]]:
+    """region -> instance types cfn-lint lists for that service (one witness of three; see :func:`offerings`)."""
     if service not in CFNLINT_ENUMS:
         raise ValueError(f"unknown service {service!r}; expected one of {', '.join(CFNLINT_ENUMS)}")
     path = cfnlint_data_dir() / CFNLINT_ENUMS[service] / "instancetype_enum.json"
     doc = json.loads(path.read_text())
     return {r: frozenset(v["enum"]) for r, v in doc.items() if r not in _NOT_REGIONS and isinstance(v, dict)}
+
+
+@functools.cache
+def _offerings_data() -> dict:
+    return json.loads(OFFERINGS_FILE.read_text())["services"]
+
+
+def api_types(service: str) -> frozenset[str] | None:
+    """Every type the SageMaker API accepts for ``service`` (botocore's enum), or None without an enum."""
+    entry = _offerings_data().get(service)
+    return frozenset(entry["api_types"]) if entry and entry["api_types"] is not None else None
+
+
+@functools.cache
+def offerings(service: str) -> dict[str, frozenset[str]]:
+    """region -> instance types offered for that service: the one answer rules and resolvers use.
+
+    cfn-lint's list for the region, limited to the API's enum for the service, minus the
+    types the template validator of ``cdk synth`` rejects there.
+    """
+    listed = cfnlint_offerings(service)
+    allowed = api_types(service)
+    rejected = _offerings_data().get(service, {}).get("not_valid_for_region", {})
+    return {
+        region: frozenset(t for t in types if (allowed is None or t in allowed) and t not in rejected.get(region, ()))
+        for region, types in listed.items()
+    }
 
 
 @functools.cache

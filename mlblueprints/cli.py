@@ -156,8 +156,21 @@ def _parser() -> argparse.ArgumentParser:
     rules = commands.add_parser("rules", help="list the semantic rules")
     rules.set_defaults(run=_rules)
 
+    review = commands.add_parser(
+        "review",
+        help="lint CloudFormation templates (files, or cdk.out folders) with cfn-lint and the deploy-hazard pack",
+        description="cfn-lint's rules plus the review pack (E95xx/W95xx, docs/review.md) on each template; a "
+        "cdk.out folder is linted stack by stack for the stack's own region. Exit 1 on any error.",
+    )
+    review.add_argument("paths", nargs="*", metavar="PATH", help="template files or cloud assembly folders (cdk.out)")
+    review.add_argument("--format", choices=("text", "json", "github"), default="text")
+    review.add_argument("--regions", nargs="+", metavar="REGION", help="lint for these regions instead of each stack's own")
+    review.add_argument("--ignore-checks", nargs="+", default=[], metavar="ID", help="rule ids (or prefixes) to skip, as cfn-lint's")
+    review.add_argument("--rules-path", action="store_true", help="print the pack's folder for `cfn-lint --append-rules` and exit")
+    review.set_defaults(run=_review)
+
     doctor = commands.add_parser(
-        "doctor", help="check the set-up: Node for jsii, CDK CLI vs aws-cdk-lib, cfn-lint, AWS credentials"
+        "doctor", help="check the set-up: Node for jsii, CDK CLI vs aws-cdk-lib, cfn-lint, AWS credentials, age of the AWS facts"
     )
     doctor.add_argument("--project", default=".", metavar="DIR", help="the checkout to look in (default: .)")
     doctor.set_defaults(run=_doctor)
@@ -320,6 +333,31 @@ def _doctor(args) -> int:
     for finding in findings:
         _out(printable(finding.format()))
     return EXIT_INVALID if any(f.level is doctor.Level.PROBLEM for f in findings) else EXIT_OK
+
+
+def _review(args) -> int:
+    from mlblueprints.review import RULES_DIR
+    from mlblueprints.review.run import ReviewUsageError, review, targets
+
+    if args.rules_path:
+        _out(str(RULES_DIR))
+        return EXIT_OK
+    if not args.paths:
+        raise UsageError("review: give a template file or a cloud assembly folder (cdk.out)")
+    try:
+        found = targets(args.paths)
+    except ReviewUsageError as error:
+        raise UsageError(str(error)) from None
+    diagnostics = review(found, regions=args.regions, ignore=args.ignore_checks)
+    if args.format == "json":
+        _out(format_json(diagnostics))
+    else:
+        for diagnostic in diagnostics:
+            _out(diagnostic.format_github() if args.format == "github" else diagnostic.format_text())
+        if args.format == "text":
+            errors = sum(d.level is Level.ERROR for d in diagnostics)
+            _err(f"{len(found)} template(s) reviewed: {errors} error(s), {len(diagnostics) - errors} warning(s)")
+    return EXIT_INVALID if any(d.level is Level.ERROR for d in diagnostics) else EXIT_OK
 
 
 def _schema(args) -> int:

@@ -13,7 +13,10 @@ environment, the home folder), so tests can simulate any machine:
   bundled into the CLI); nothing here imports ``aws_cdk``;
 * cfn-lint, whose per-region instance data the rules read, at its pinned version;
 * AWS credentials and ``AWS_ENDPOINT_URL``: none is fine (validate, synth and
-  ``make deploy-local`` need none), half a configuration is not.
+  ``make deploy-local`` need none), half a configuration is not;
+* the AWS facts in ``mlblueprints/data/*.json``: each carries an ``as_of`` date (and
+  the catalog a ``prices_as_of``); one older than 120 days is a note naming the script
+  that rebuilds it, because AWS retires images and pairings silently.
 
 Only ``node --version`` and ``cdk --version`` are started, in parallel.
 """
@@ -21,6 +24,7 @@ Only ``node --version`` and ``cdk --version`` are started, in parallel.
 from __future__ import annotations
 
 import configparser
+import datetime
 import enum
 import importlib.metadata
 import importlib.util
@@ -32,6 +36,7 @@ import subprocess
 import tarfile
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
@@ -45,6 +50,9 @@ CFN_LINT_DIST = "cfn-lint"
 #: whose comment is this sentence, followed by ``revision: <N>``.
 CLI_SCHEMA_BLOCK = re.compile(rb"Do not hold back the version on additions[^\n]*\n\s*revision:\s*(\d+)")
 VERSION_TIMEOUT = 30
+#: A data file whose facts were last checked longer ago than this gets a note.
+STALE_AFTER_DAYS = 120
+DATA_DIR = Path(__file__).with_name("data")
 
 
 class Level(str, enum.Enum):
@@ -72,6 +80,9 @@ class Setup:
     project: Path
     env: Mapping[str, str]
     home: Path
+    #: The day the data files' as-of dates are measured against.
+    today: datetime.date = dataclasses.field(default_factory=datetime.date.today)
+    data_dir: Path = DATA_DIR
 
     @classmethod
     def from_environment(cls, project: Path) -> Setup:
@@ -326,7 +337,32 @@ def check_aws(setup: Setup) -> Finding:
     return Finding("aws", Level.OK, f"credentials from {source}; `cdk deploy` goes to AWS")
 
 
-CHECKS: tuple[Callable[[Setup], Finding], ...] = (check_node, check_cdk_cli, check_cfn_lint, check_aws)
+# --- freshness of the AWS facts ------------------------------------------------------------------
+
+
+def check_data_freshness(setup: Setup) -> Finding:
+    """Every data file's as-of dates, against ``setup.today``."""
+    stale: list[str] = []
+    for path in sorted(setup.data_dir.glob("*.json")):
+        doc = json.loads(path.read_text())
+        for key in ("as_of", "prices_as_of"):
+            if key not in doc:
+                continue
+            age = (setup.today - datetime.date.fromisoformat(doc[key])).days
+            if age > STALE_AFTER_DAYS:
+                script = doc.get("generated_by", "its refresh script in scripts/")
+                stale.append(f"{path.name} {key} {doc[key]} ({age} days; rebuild with {script})")
+    if stale:
+        return Finding(
+            "data",
+            Level.NOTE,
+            f"AWS facts older than {STALE_AFTER_DAYS} days: " + "; ".join(stale),
+            "rerun the named scripts against their sources (see docs/compatibility.md) and commit the result",
+        )
+    return Finding("data", Level.OK, f"every data file was checked in the last {STALE_AFTER_DAYS} days")
+
+
+CHECKS: tuple[Callable[[Setup], Finding], ...] = (check_node, check_cdk_cli, check_cfn_lint, check_aws, check_data_freshness)
 
 
 def diagnose(setup: Setup, checks: tuple[Callable[[Setup], Finding], ...] | None = None) -> list[Finding]:

@@ -89,6 +89,33 @@ def _entry(framework: str, version: str, scope: str, base_framework: str | None)
     return resolved, entry
 
 
+def dlc_families(framework: str, version: str, *, scope: str) -> list[str] | None:
+    """The instance families an image lists (Neuron training images do), or None when it lists none or is unknown."""
+    try:
+        _, entry = _entry(framework, version, scope, None)
+    except ImageNotFound:
+        return None
+    return entry.get("families")
+
+
+def dlc_resolved_version(framework: str, version: str, scope: str) -> str | None:
+    """The full version ``version`` resolves to ("2.9" -> "2.9.0"), or None when it does not."""
+    try:
+        resolved, _ = _entry(framework, version, scope, None)
+    except ImageNotFound:
+        return None
+    return resolved
+
+
+def dlc_repository(framework: str, version: str, *, scope: str) -> str | None:
+    """The ECR repository of an image, or None when the framework or version is unknown."""
+    try:
+        _, entry = _entry(framework, version, scope, None)
+    except ImageNotFound:
+        return None
+    return entry.get("repository")
+
+
 def dlc_frameworks(scope: str | None = None) -> list[str]:
     return sorted(fw for fw, scopes in _dlc()["frameworks"].items() if scope is None or scope in scopes)
 

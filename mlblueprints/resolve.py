@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Mapping
 
-from mlblueprints import images, serving
+from mlblueprints import compatibility, images, names, serving
 from mlblueprints.catalog import Catalog, InstanceType, load_catalog
 from mlblueprints.model import Blueprint, Container, Image, InstanceRequest
 from mlblueprints.model.inference_fleet import Endpoint, ShadowVariant, Variant
@@ -135,7 +135,7 @@ def resolve_training_cluster(blueprint: Blueprint, catalog: Catalog) -> Resolved
         blueprint=blueprint,
         instance=instance,
         machine_image=resolve_machine_image(spec.image, instance),
-        container=resolve_container(spec.container, spec.region, instance, scope="training"),
+        container=resolve_training_container(spec.container, spec.region, instance),
         efa_layout=efa.interface_layout(instance) if efa.cluster_uses_efa(instance, spec.nodes.max, spec.efa) else (),
     )
 
@@ -183,7 +183,7 @@ class ResolvedFleet:
 
 
 def endpoint_name(blueprint: Blueprint, endpoint: Endpoint) -> str:
-    return f"{blueprint.metadata.name}-{endpoint.name}"
+    return names.endpoint_name(blueprint.metadata.name, endpoint.name)
 
 
 def resolve_serving_container(container: Container, region: str, hardware: str) -> ContainerImage:
@@ -333,22 +333,45 @@ def batch_host_image(instance: InstanceType) -> HostImage:
 NEURON_TRAINING_PROCESSORS = ("neuronx", "trn", "neuron")
 
 
+@dataclass(frozen=True)
+class TrainingImage:
+    """Which DLC a training container names on this hardware, before its version is resolved."""
+
+    #: On Neuron hardware the natural spelling is mapped: ``pytorch`` is ``pytorch-neuronx`` (compatibility.json).
+    framework: str
+    #: Processor tokens to try, in order.
+    processors: tuple[str, ...]
+    repository: str | None
+
+
+def training_image(container: Container, instance: InstanceType) -> TrainingImage:
+    framework = container.framework
+    if instance.is_neuron:
+        framework = compatibility.neuron_framework(framework, "training") or framework
+        processors = NEURON_TRAINING_PROCESSORS
+    else:
+        processors = (accelerator_processor(instance),)
+    return TrainingImage(framework, processors, images.dlc_repository(framework, container.version, scope="training"))
+
+
 def resolve_training_container(container: Container | None, region: str, instance: InstanceType) -> ContainerImage | None:
-    """Like ``resolve_container``, but a Neuron node takes whichever Neuron processor the image offers."""
-    if container is None or container.uri is not None or not instance.is_neuron:
+    """A training DLC for the hardware: ``framework: pytorch`` on a Neuron node is the torch-neuronx image."""
+    if container is None or container.uri is not None:
         return resolve_container(container, region, instance, scope="training")
-    missing: images.ImageNotFound | None = None
-    for processor in NEURON_TRAINING_PROCESSORS:
+    wanted = training_image(container, instance)
+    errors: list[images.ImageNotFound] = []
+    for processor in wanted.processors:
         try:
             uri = images.dlc_uri(
-                container.framework, container.version, region=region, scope="training",
+                wanted.framework, container.version, region=region, scope="training",
                 processor=processor, python=container.python,
             )
         except images.ImageNotFound as error:
-            missing = error
+            errors.append(error)
             continue
         return ContainerImage(uri=uri, repository_arn=images.dlc_repository_arn(uri))
-    raise missing
+    # A missing version or Python says more than the processors the image was not built for.
+    raise next((e for e in errors if "processor" not in str(e)), errors[0])
 
 
 def resolve_ultracluster(blueprint: Blueprint, catalog: Catalog) -> ResolvedUltraCluster:

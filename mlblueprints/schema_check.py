@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import functools
 import json
+import math
 import re
 import sys
 from importlib import resources
@@ -32,6 +33,9 @@ WRONG_TYPE = "BP022"
 NOT_ALLOWED = "BP023"
 OUT_OF_RANGE = "BP024"
 CONFLICT = "BP025"
+#: `.inf`, `.nan`, or a literal too large for a double (1e400): JSON Schema bounds cannot catch
+#: NaN (every comparison with it is false), and jsii cannot send either to the CDK.
+NOT_FINITE = "BP040"
 
 _TYPE_NAMES = {
     "object": "a mapping",
@@ -64,15 +68,39 @@ def _fast_validator() -> jsonschema_rs.Draft202012Validator:
 
 
 def check_schema(document: Any, source_map: SourceMap) -> list[Diagnostic]:
-    if _fast_validator().is_valid(document):
+    not_finite = {path: _not_finite(path, source_map) for path in _non_finite_paths(document, ())}
+    if not not_finite and _fast_validator().is_valid(document):
         return []
-    diagnostics: set[Diagnostic] = set()
+    diagnostics: set[Diagnostic] = set(not_finite.values())
     for error in _validator().iter_errors(document):
+        if tuple(error.absolute_path) in not_finite:
+            continue  # already said: a bound on a non-finite number is a second word for the same problem
         for diagnostic in _translate(error, source_map):
             diagnostics.add(diagnostic)
             if len(diagnostics) == MAX_PROBLEMS:
                 return sorted(diagnostics) + [_stopped(diagnostic)]
     return sorted(diagnostics)
+
+
+def _non_finite_paths(node: Any, path: tuple) -> Iterator[tuple]:
+    if isinstance(node, float) and not math.isfinite(node):
+        yield path
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _non_finite_paths(value, path + (key,))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _non_finite_paths(value, path + (index,))
+
+
+def _not_finite(path: tuple, source_map: SourceMap) -> Diagnostic:
+    line, col = source_map.value_position(path)
+    return Diagnostic(
+        file=source_map.file, line=line, col=col, code=NOT_FINITE, level=Level.ERROR,
+        message=f"{_field(path)} is not a finite number (`.inf`, `.nan`, or too large for a 64-bit float)",
+        hint="write an ordinary number within the field's range (`mlbp schema` lists each maximum)",
+        path=dotted(path),
+    )
 
 
 def _stopped(last: Diagnostic) -> Diagnostic:

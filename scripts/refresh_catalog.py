@@ -30,7 +30,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from mlblueprints.catalog import offerings  # noqa: E402  (reads cfn-lint JSON, no cfnlint import)
+from mlblueprints.catalog import cfnlint_offerings as offerings  # noqa: E402  (reads cfn-lint JSON, no cfnlint import)
 from refresh_images import sagemaker_core_wheel, wheel_version  # noqa: E402
 
 SOURCE = ROOT / "scripts" / "catalog_source.yaml"

@@ -3,8 +3,12 @@
 
 DLC registries come from the SageMaker SDK's ``image_uri_config/*.json``, read
 straight out of the ``sagemaker-core`` wheel (``pip download``, no install, no
-import). The tag rules of the SDK's ``image_uris.retrieve`` are resolved here
-into plain data, so that ``mlblueprints.images`` only has to join the parts.
+import) or, with ``--installed``, out of the pinned package in this environment
+(the test extra). The tag rules of the SDK's ``image_uris.retrieve`` are resolved
+here into plain data, so that ``mlblueprints.images`` only has to join the parts.
+``scripts/neuron_containers_source.yaml`` adds what the SDK lacks: the current
+Neuron training images (``pytorch-neuronx``), the instance families each Neuron
+training image runs on, and the regions AWS publishes Neuron containers in.
 
 Neuron inference images that the SDK config does not list (pytorch-inference-neuronx,
 pytorch-inference-neuron) come from the curated, cited scripts/neuron_inference_source.yaml
@@ -14,10 +18,9 @@ DLAMI SSM parameter names are a curated table (DLAMI_TABLE below), checked
 against the DLAMI developer guide and release notes on the date in AS_OF.
 
 Usage:
-    python scripts/refresh_images.py [--wheel PATH | --sdk-version X.Y.Z] [--only dlc|dlami]
+    python scripts/refresh_images.py [--wheel PATH | --sdk-version X.Y.Z | --installed] [--only dlc|dlami] [--check]
 
-Runs on the standard library plus ``pip download``, and PyYAML (through
-mlblueprints.loader) for the curated Neuron source.
+Runs on the standard library, PyYAML and ``pip download``.
 """
 
 from __future__ import annotations
@@ -30,12 +33,16 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+import importlib.util
 from pathlib import Path
+
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "mlblueprints" / "data"
-AS_OF = "2026-11-26"
+AS_OF = "2026-11-30"
 CONFIG_DIR = "sagemaker/core/image_uri_config/"
+NEURON_SOURCE = ROOT / "scripts" / "neuron_containers_source.yaml"
 
 # Frameworks we use, by SDK config name. ``inference_tool`` is the token that
 # replaces the processor in the tag when the SDK reaches this config through
@@ -117,6 +124,9 @@ DLAMI_TABLE = {
         "is named 'Deep Learning Base OSS Nvidia Driver GPU AMI', so we use ...-driver-gpu-...",
         "Neuron parameters end in image_id, not ami-id.",
         "Only the OS/version/arch combinations seen in release notes are listed.",
+        "Neuron flavours: no ubuntu-22.04; Neuron stopped publishing Ubuntu 22.04 DLAMIs and containers "
+        "at release 2.30 (May 2026), and its containers from 2.27.1 on are Ubuntu 24.04 only.",
+        "Which instance families each flavour drives is in compatibility.json (scripts/compatibility_source.yaml).",
         "root_device_by_os: Ubuntu AMIs boot from /dev/sda1, Amazon Linux from /dev/xvda (EC2 User Guide, "
         "device naming); a launch template that names the wrong one adds a blank volume instead of "
         "resizing the root.",
@@ -147,13 +157,13 @@ DLAMI_TABLE = {
             "description": "Deep Learning AMI Neuron (multi-framework)",
             "template": "/aws/service/neuron/dlami/multi-framework/{os}/latest/image_id",
             "default_os": "ubuntu-24.04",
-            "variants": {"x86_64": ["ubuntu-24.04", "ubuntu-22.04"]},
+            "variants": {"x86_64": ["ubuntu-24.04"]},
         },
         "neuron-base": {
             "description": "Deep Learning Base Neuron AMI",
             "template": "/aws/service/neuron/dlami/base/{os}/latest/image_id",
             "default_os": "ubuntu-24.04",
-            "variants": {"x86_64": ["ubuntu-24.04", "ubuntu-22.04", "amazon-linux-2023"]},
+            "variants": {"x86_64": ["ubuntu-24.04", "amazon-linux-2023"]},
         },
     },
     # AWS Batch multi-node parallel jobs run only on Amazon Linux with the ecs-init package
@@ -203,12 +213,32 @@ def wheel_version(wheel: Path) -> str:
 
 
 def read_configs(wheel: Path) -> dict[str, dict]:
-    with zipfile.ZipFile(wheel) as zf:
+    """The SDK's config per framework we use, from a wheel file or an installed package folder."""
+    if wheel.is_dir():
+        names = {p.stem: p for p in wheel.glob("*.json")}
+        read = lambda name: json.loads(name.read_text())  # noqa: E731
+    else:
+        zf = zipfile.ZipFile(wheel)
         names = {Path(n).stem: n for n in zf.namelist() if n.startswith(CONFIG_DIR) and n.endswith(".json")}
-        missing = sorted(set(FRAMEWORKS) - set(names))
-        if missing:
-            sys.exit(f"error: {wheel.name} has no {CONFIG_DIR} config for: {', '.join(missing)}")
-        return {fw: json.loads(zf.read(names[fw])) for fw in FRAMEWORKS}
+        read = lambda name: json.loads(zf.read(name))  # noqa: E731
+    missing = sorted(set(FRAMEWORKS) - set(names))
+    if missing:
+        sys.exit(f"error: {wheel.name} has no {CONFIG_DIR} config for: {', '.join(missing)}")
+    return {fw: read(names[fw]) for fw in FRAMEWORKS}
+
+
+def installed_sdk() -> tuple[Path, str]:
+    """The image_uri_config folder and version of the sagemaker-core installed here (the test extra pins it)."""
+    spec = importlib.util.find_spec("sagemaker.core")
+    if spec is None or not spec.submodule_search_locations:
+        sys.exit("error: sagemaker-core is not installed; pip install -e '.[test]', or pass --wheel")
+    from importlib.metadata import version
+
+    return Path(list(spec.submodule_search_locations)[0]) / "image_uri_config", version("sagemaker-core")
+
+
+def neuron_source() -> dict:
+    return yaml.safe_load(NEURON_SOURCE.read_text())
 
 
 def version_key(v: str) -> tuple:
@@ -239,7 +269,10 @@ def scopes_of(config: dict, wanted: list[str] | None) -> dict[str, dict]:
 def resolve_entry(fw: str, vc: dict, processors: list[str], tag_prefix: str, regs: Registries, opts: dict) -> dict:
     repo = vc["repository"]
     procs = vc.get("processors") or processors or []
-    entry: dict = {"repository": repo, "registry": regs.name(vc["registries"]), "tag_prefix": tag_prefix}
+    accounts = vc["registries"]
+    if "neuron" in repo:  # the DLC table marks these regions "Neuron Container: None"
+        accounts = {r: a for r, a in accounts.items() if r not in opts["neuron_regions_none"]}
+    entry: dict = {"repository": repo, "registry": regs.name(accounts), "tag_prefix": tag_prefix}
     if procs:
         entry["processors"] = list(procs)
     if vc.get("py_versions"):
@@ -275,14 +308,45 @@ def resolve_entry(fw: str, vc: dict, processors: list[str], tag_prefix: str, reg
         entry["tokens"] = tokens
     if errors:
         entry["errors"] = errors
+    if fw in opts.get("families", {}):
+        entry["families"] = list(opts["families"][fw])
     return entry
 
 
-def build_dlc(wheel: Path) -> dict:
+def neuron_training_images(source: dict, accounts: dict[str, str], regs: Registries) -> dict:
+    """``pytorch-neuronx``: the current torch-neuronx training images, which the SDK does not list."""
+    spec = source["pytorch-neuronx"]
+    published = {r: a for r, a in accounts.items() if r in source["regions"]["available"]}
+    registry = regs.name(published)
+    versions = {
+        ver: {
+            "repository": spec["repository"],
+            "registry": registry,
+            "tag_prefix": ver,
+            "processors": ["neuronx"],
+            "py_versions": [v["python"]],
+            "container_version": {"neuronx": f"sdk{v['sdk']}-{v['os']}"},
+            "families": list(v["families"]),
+            "source": spec["source"],
+        }
+        for ver, v in spec["versions"].items()
+    }
+    return {
+        spec["scope"]: {
+            "version_aliases": dict(spec["version_aliases"]),
+            "versions": dict(sorted(versions.items(), key=lambda kv: version_key(kv[0]))),
+        }
+    }
+
+
+def build_dlc(wheel: Path, version: str) -> dict:
     configs = read_configs(wheel)
+    neuron = neuron_source()
     regs = Registries()
     frameworks: dict[str, dict] = {}
-    for fw, opts in FRAMEWORKS.items():
+    for fw, fw_opts in FRAMEWORKS.items():
+        opts = {**fw_opts, "neuron_regions_none": set(neuron["regions"]["none"]),
+                "families": neuron["pytorch-neuronx"]["families_of_sdk_frameworks"]}
         out: dict[str, dict] = {}
         for scope, sub in scopes_of(configs[fw], opts.get("scopes")).items():
             processors = configs[fw].get("processors") or sub.get("processors") or []
@@ -307,8 +371,10 @@ def build_dlc(wheel: Path) -> dict:
                 aliases.update(release_aliases(versions))
             out[scope] = {"version_aliases": aliases, "versions": dict(sorted(versions.items(), key=lambda kv: version_key(kv[0])))}
         frameworks[fw] = out
+    # The SDK's newest pytorch training registry is the DLC account table (region_availability.md).
+    dlc_accounts = configs["pytorch"]["training"]["versions"][max(configs["pytorch"]["training"]["versions"], key=version_key)]["registries"]
+    frameworks["pytorch-neuronx"] = neuron_training_images(neuron, dlc_accounts, regs)
     frameworks.update(neuron_inference_frameworks(regs))
-    version = wheel_version(wheel)
     return {
         "schema_version": 1,
         "generated_by": "scripts/refresh_images.py",
@@ -316,11 +382,17 @@ def build_dlc(wheel: Path) -> dict:
         "source": {
             "package": "sagemaker-core",
             "version": version,
-            "wheel": wheel.name,
+            "wheel": f"sagemaker_core-{version}-py3-none-any.whl",
             "path": CONFIG_DIR + "*.json",
             "url": f"https://pypi.org/project/sagemaker-core/{version}/",
             "license": "Apache-2.0",
             "copyright": "Copyright Amazon.com, Inc. or its affiliates. All Rights Reserved.",
+            "neuron": {
+                "file": "scripts/neuron_containers_source.yaml",
+                "regions": neuron["regions"]["source"],
+                "pytorch-neuronx": neuron["pytorch-neuronx"]["source"],
+                "as_of": neuron["as_of"],
+            },
         },
         "tag_format": TAG_FORMAT,
         "registries": dict(sorted(regs.tables.items())),
@@ -389,17 +461,38 @@ def write(path: Path, doc: dict) -> None:
     print(f"wrote {path.relative_to(ROOT)} ({path.stat().st_size} bytes)")
 
 
+def check(path: Path, doc: dict) -> bool:
+    """Does the committed file hold what this script builds (``as_of`` aside)?"""
+    committed = json.loads(path.read_text())
+    same = {k: v for k, v in committed.items() if k != "as_of"} == {k: v for k, v in doc.items() if k != "as_of"}
+    if not same:
+        print(f"error: {path.relative_to(ROOT)} differs from what scripts/refresh_images.py builds; run it", file=sys.stderr)
+    return same
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--wheel", type=Path, help="use this sagemaker-core wheel instead of downloading")
-    ap.add_argument("--sdk-version", help="sagemaker-core version to download (default: latest)")
+    source = ap.add_mutually_exclusive_group()
+    source.add_argument("--wheel", type=Path, help="use this sagemaker-core wheel instead of downloading")
+    source.add_argument("--sdk-version", help="sagemaker-core version to download (default: latest)")
+    source.add_argument("--installed", action="store_true", help="read the sagemaker-core installed here")
     ap.add_argument("--only", choices=["dlc", "dlami"])
+    ap.add_argument("--check", action="store_true", help="exit 1 if a committed file differs from the build; write nothing")
     args = ap.parse_args(argv)
+    docs: dict[Path, dict] = {}
     if args.only != "dlami":
-        wheel = args.wheel or sagemaker_core_wheel(args.sdk_version)
-        write(DATA / "dlc_images.json", build_dlc(wheel))
+        if args.installed:
+            config_dir, version = installed_sdk()
+            docs[DATA / "dlc_images.json"] = build_dlc(config_dir, version)
+        else:
+            wheel = args.wheel or sagemaker_core_wheel(args.sdk_version)
+            docs[DATA / "dlc_images.json"] = build_dlc(wheel, wheel_version(wheel))
     if args.only != "dlc":
-        write(DATA / "dlami.json", build_dlami())
+        docs[DATA / "dlami.json"] = build_dlami()
+    if args.check:
+        return 0 if all([check(path, doc) for path, doc in docs.items()]) else 1
+    for path, doc in docs.items():
+        write(path, doc)
     return 0
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import aws_cdk as cdk
 
 from mlblueprints.model import Blueprint
+from mlblueprints.names import data_construct_id, data_stack_name
 from mlblueprints.resolve import resolve
 from .inference_fleet import InferenceFleetDataStack, InferenceFleetStack
 from .naming import construct_id
@@ -31,13 +32,6 @@ STACKS = {
 #: Context key naming the account to deploy into. Only the local emulator run sets it
 #: (`make deploy-local`, tests/e2e): a real synth stays region-only and offline.
 ACCOUNT_CONTEXT = "mlbp:account"
-DATA_SUFFIX = "-data"
-
-
-def data_stack_name(stack_name: str) -> str:
-    return stack_name + DATA_SUFFIX
-
-
 @dataclass(frozen=True)
 class BlueprintStacks:
     """The stacks of one blueprint: ``data`` (long-lived state) and ``compute`` (everything else)."""
@@ -63,6 +57,6 @@ def add_blueprint_stack(app: cdk.App, blueprint: Blueprint, *, stack_id: str | N
     data_class, compute_class = STACKS[blueprint.kind]
     compute_id = stack_id or construct_id(blueprint.metadata.name)
     stack_name = blueprint.metadata.stack_name
-    data = data_class(app, compute_id + "Data", resolved=resolved, stack_name=data_stack_name(stack_name), env=env)
+    data = data_class(app, data_construct_id(compute_id), resolved=resolved, stack_name=data_stack_name(stack_name), env=env)
     compute = compute_class(app, compute_id, resolved=resolved, data=data, stack_name=stack_name, env=env)
     return BlueprintStacks(data=data, compute=compute)

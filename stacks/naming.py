@@ -1,8 +1,7 @@
-"""Stable construct ids from blueprint names."""
+"""Stable construct ids from blueprint names: derived in mlblueprints.names, where BP107 checks them."""
 
 from __future__ import annotations
 
+from mlblueprints.names import construct_id, variant_construct_id
 
-def construct_id(name: str) -> str:
-    """``llm-pretrain-p4d`` -> ``LlmPretrainP4d``: stable for a name, unique because names are."""
-    return "".join(part[:1].upper() + part[1:] for part in name.split("-") if part)
+__all__ = ["construct_id", "variant_construct_id"]

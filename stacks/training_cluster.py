@@ -19,6 +19,7 @@ from aws_cdk import CfnOutput, Fn
 from aws_cdk import aws_ec2 as ec2
 from constructs import Construct
 
+from mlblueprints.names import node_name
 from mlblueprints.resolve import Resolved
 from .blueprint_stack import BlueprintDataStack, BlueprintStack
 from .constructs.compute import Compute, ComputeProps, allow_autoscaling_notifications
@@ -133,7 +134,7 @@ class TrainingClusterStack(BlueprintStack):
             "Compute",
             props=ComputeProps(
                 spec=spec,
-                node_name=f"{metadata.stack_name}-node",
+                node_name=node_name(metadata.name),
                 instance_type=resolved.instance.name,
                 images=self.images,
                 vpc=vpc,

@@ -22,6 +22,7 @@ from aws_cdk import CfnOutput, Fn
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from mlblueprints.names import node_name
 from mlblueprints.resolve import ResolvedUltraCluster
 from .blueprint_stack import BlueprintDataStack, BlueprintStack
 from .constructs.batch import BatchCluster, BatchClusterProps
@@ -166,7 +167,7 @@ class UltraClusterStack(BlueprintStack):
                     placement_group_name=self.placement.group_name if self.placement else None,
                     data_repository=repository,
                     bucket=bucket,
-                    node_name=f"{metadata.stack_name}-node",
+                    node_name=node_name(metadata.name),
                 ),
             )
         else:

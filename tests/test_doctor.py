@@ -241,3 +241,41 @@ def test_one_line_per_finding_and_exit_1_on_a_problem(monkeypatch, capsys):
 def test_exit_0_when_nothing_is_a_problem(monkeypatch, capsys):
     monkeypatch.setattr(doctor, "CHECKS", (lambda setup: Finding("aws", Level.NOTE, "nothing configured"),))
     assert cli.main(["doctor"]) == 0
+
+
+# --- data freshness -------------------------------------------------------------------------------
+
+
+def data_setup(tmp_path: Path, today: str, files: dict[str, dict]) -> Setup:
+    data = tmp_path / "data"
+    data.mkdir()
+    for name, doc in files.items():
+        (data / name).write_text(json.dumps(doc))
+    import datetime
+
+    return Setup(project=tmp_path, env={}, home=tmp_path, today=datetime.date.fromisoformat(today), data_dir=data)
+
+
+def test_fresh_data_is_ok(tmp_path):
+    setup = data_setup(tmp_path, "2026-12-01", {"a.json": {"as_of": "2026-11-30"}})
+    assert doctor.check_data_freshness(setup).level is Level.OK
+
+
+@pytest.mark.parametrize("key", ["as_of", "prices_as_of"])
+def test_data_older_than_120_days_is_a_note_naming_the_script(tmp_path, key):
+    doc = {"as_of": "2026-11-30", key: "2026-01-19", "generated_by": "scripts/refresh_catalog.py"}
+    finding = doctor.check_data_freshness(data_setup(tmp_path, "2026-11-30", {"instances.json": doc}))
+    assert finding.level is Level.NOTE
+    assert f"instances.json {key} 2026-01-19" in finding.message and "scripts/refresh_catalog.py" in finding.message
+
+
+def test_exactly_120_days_is_still_fresh(tmp_path):
+    setup = data_setup(tmp_path, "2027-03-30", {"a.json": {"as_of": "2026-11-30"}})
+    assert doctor.check_data_freshness(setup).level is Level.OK
+
+
+def test_every_shipped_data_file_has_an_iso_as_of_date():
+    import datetime
+
+    for path in doctor.DATA_DIR.glob("*.json"):
+        datetime.date.fromisoformat(json.loads(path.read_text())["as_of"])

@@ -16,6 +16,7 @@ from aws_cdk.assertions import Annotations, Match
 from cfnlint.api import lint
 
 from mlblueprints.pipeline import find_blueprint_files, validate_paths
+from mlblueprints.review.run import assembly_targets, review
 from scripts.lock_stateful_ids import LOCK, stateful
 
 pytestmark = pytest.mark.cdk
@@ -26,8 +27,8 @@ EXAMPLE_FILES = find_blueprint_files([EXAMPLES])
 
 @pytest.fixture(scope="module", params=EXAMPLE_FILES, ids=[p.name for p in EXAMPLE_FILES])
 def example_stacks(request, build_stack):
-    """(blueprint, {stack name: (annotations, template)}, {stack name: termination protection}) for one
-    example's two stacks; one synthesis each."""
+    """(blueprint, {stack name: (annotations, template)}, {stack name: termination protection}, the cloud
+    assembly's folder) for one example's two stacks; one synthesis each."""
     report = validate_paths([request.param])
     assert not report.has_errors, "\n".join(d.format_text() for d in report.diagnostics)
     (blueprint,) = report.blueprints
@@ -37,13 +38,14 @@ def example_stacks(request, build_stack):
         annotations = Annotations.from_stack(stack)  # synthesizes the App once
         template = stack.node.root.synth().get_stack_artifact(stack.artifact_id).template  # cached assembly
         built[stack.stack_name] = (annotations, template)
-    return blueprint, built, {stack.stack_name: stack.termination_protection for stack in stacks.all}
+    protected = {stack.stack_name: stack.termination_protection for stack in stacks.all}
+    return blueprint, built, protected, Path(stacks.compute.node.root.synth().directory)
 
 
 @pytest.fixture(scope="module", params=["data", "compute"])
 def example(request, example_stacks):
     """(blueprint, stack name, annotations, template) of one of an example's stacks."""
-    blueprint, built, _ = example_stacks
+    blueprint, built, _, _ = example_stacks
     name = blueprint.metadata.stack_name + ("-data" if request.param == "data" else "")
     annotations, template = built[name]
     return blueprint, name, annotations, template
@@ -58,6 +60,18 @@ def test_cfn_lint_finds_no_errors(example):
     matches = lint(json.dumps(template), regions=[blueprint.spec.region])
     errors = [f"{m.rule.id} line {m.linenumber}: {m.message}" for m in matches if m.rule.id.startswith("E")]
     assert errors == []
+
+
+@pytest.mark.xfail(
+    strict=False,
+    reason="issue 10: the examples still have the deploy hazards the review pack finds; the life-cycle work removes them",
+)
+def test_review_pack_finds_nothing(example_stacks):
+    """Errors and warnings of the pack (docs/review.md) on both stacks of the example's cloud assembly, as
+    `mlbp review cdk.out` reads it; a warning that a stack handles is acknowledged in the stack's metadata."""
+    *_, assembly = example_stacks
+    found = [d.format_text() for d in review(assembly_targets(assembly)) if d.code[1:3] == "95"]
+    assert found == []
 
 
 def test_no_unsuppressed_cdk_nag_errors(example):
@@ -99,7 +113,7 @@ def test_the_lock_names_only_example_stacks():
 
 def test_only_the_data_stack_is_termination_protected(example_stacks):
     """`cdk destroy --all` removes the compute and stops at the data (docs/lifecycle.md, Delete)."""
-    blueprint, _, protected = example_stacks
+    blueprint, _, protected, _ = example_stacks
     name = blueprint.metadata.stack_name
     assert protected == {name: False, f"{name}-data": True}
 

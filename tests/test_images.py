@@ -127,8 +127,15 @@ def test_dlc_data_records_attribution():
 
 
 def test_neuron_dlami_parameter_ends_in_image_id():
-    assert dlami_parameter("neuron", os="ubuntu-22.04") == "/aws/service/neuron/dlami/multi-framework/ubuntu-22.04/latest/image_id"
+    assert dlami_parameter("neuron", os="ubuntu-24.04") == "/aws/service/neuron/dlami/multi-framework/ubuntu-24.04/latest/image_id"
     assert dlami_parameter("neuron").endswith("/latest/image_id")
+
+
+@pytest.mark.parametrize("flavour", ["neuron", "neuron-base"])
+def test_neuron_dlamis_are_not_offered_on_ubuntu_22_04(flavour):
+    """Neuron stopped publishing Ubuntu 22.04 DLAMIs at release 2.30."""
+    with pytest.raises(ImageNotFound, match="no 'ubuntu-22.04' image"):
+        dlami_parameter(flavour, os="ubuntu-22.04")
 
 
 def test_gpu_dlami_parameters():

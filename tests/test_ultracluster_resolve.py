@@ -38,6 +38,14 @@ def test_batch_trainium_nodes_boot_the_ecs_optimized_neuron_ami_and_run_the_neur
     assert "pytorch-training-neuronx" in result.container.uri
 
 
+def test_framework_pytorch_on_trainium_is_the_current_torch_neuronx_training_image():
+    result = resolved({"spec": {"region": "us-west-2", "availability_zone": "us-west-2d", "instance": {"type": "trn1.32xlarge"},
+                                "container": {"framework": "pytorch", "version": "2.9"}}})
+    assert result.container.uri == (
+        "763104351884.dkr.ecr.us-west-2.amazonaws.com/pytorch-training-neuronx:2.9.0-neuronx-py312-sdk2.30.0-ubuntu24.04"
+    )
+
+
 def test_hyperpod_launches_the_ml_type_and_boots_its_own_ami():
     result = resolved(HYPERPOD)
     assert result.node_type == "ml.p4d.24xlarge"

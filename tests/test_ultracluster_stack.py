@@ -40,7 +40,9 @@ def largest_of_each_efa_family() -> dict[str, object]:
 
 FAMILIES = largest_of_each_efa_family()
 #: Families an UltraCluster rejects, with the rule that says why.
-REJECTED = {"dl1": "BP202"}  # Habana Gaudi: no GPU or Neuron host AMI, no DLC
+#: BP150 reads the refusals from data/compatibility.json (docs/compatibility.md): Gaudi has no
+#: host AMI or DLC, Batch's ECS_AL2023_NVIDIA host does not run p3, current Neuron hosts drop Inf1.
+REJECTED = {"dl1": "BP150", "p3dn": "BP150", "inf1": "BP150"}
 ACCEPTED = [f for f in FAMILIES if f not in REJECTED]
 
 

@@ -7,8 +7,9 @@ from types import MappingProxyType
 from typing import Literal, Mapping
 
 
+from mlblueprints.names import STACK_PREFIX, stack_name
+
 API_VERSION = "mlblueprints/v1"
-STACK_PREFIX = "mlbp-"
 DEFAULT_VPC_CIDR = "10.0.0.0/16"
 DEFAULT_ROOT_VOLUME_GIB = 200
 DEFAULT_FSX_DEPLOYMENT = "PERSISTENT_2"
@@ -43,7 +44,7 @@ class Metadata:
 
     @property
     def stack_name(self) -> str:
-        return STACK_PREFIX + self.name
+        return stack_name(self.name)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from typing import Callable, Iterable
 
 from mlblueprints.diagnostics import Diagnostic, dotted
 from mlblueprints.model import Blueprint
+from mlblueprints.review import RULES_DIR
 
 from .synth import StackTemplate
 
@@ -90,10 +91,8 @@ def nag_findings(subject: Subject) -> list[Finding]:
     return found
 
 
-#: Folders of extra cfn-lint rules (the review pack); appended to cfn-lint's own rules.
-CFN_LINT_RULE_DIRS: list[Path] = [
-    p for p in [Path(__file__).resolve().parent.parent / "review"] if p.is_dir() and any(p.glob("*.py"))
-]
+#: Folders of extra cfn-lint rules (the review pack, docs/review.md); appended to cfn-lint's own rules.
+CFN_LINT_RULE_DIRS: list[Path] = [RULES_DIR]
 
 
 @functools.cache

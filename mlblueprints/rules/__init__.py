@@ -4,6 +4,7 @@ from mlblueprints.rules.base import CrossRule, Finding, Rule, RuleContext
 from mlblueprints.rules.batch_network import BatchTaskSecurityGroup
 from mlblueprints.rules.cluster_network import EfaHardware, EfaSingleZone
 from mlblueprints.rules.capacity import NodeCountOrder, ReservationZone, SpotWithReservation
+from mlblueprints.rules.formats import FORMAT_RULES
 from mlblueprints.rules.images import DeepLearningAmiExists, DeepLearningContainerExists
 from mlblueprints.rules.inference import (
     AsyncOutputPath,
@@ -24,8 +25,9 @@ from mlblueprints.rules.inference import (
     UnsupportedServingRuntime,
     VolumeSizeNeedsEbs,
 )
-from mlblueprints.rules.instance import AcceleratorImagePairing, IdleAccelerators, InstanceTypeOffered
+from mlblueprints.rules.instance import IdleAccelerators, InstanceTypeOffered
 from mlblueprints.rules.naming import UniqueName
+from mlblueprints.rules.pairing import ContainerOsCurrent, HardwarePairing
 from mlblueprints.rules.network import ZonesMatchRegionAndSubnets
 from mlblueprints.rules.plan import AllowedReplacementIsTemporary
 from mlblueprints.rules.storage import FsxCapacityAndThroughput, FsxSingleZone
@@ -33,7 +35,8 @@ from mlblueprints.rules.ultracluster import ULTRACLUSTER_RULES
 
 BLUEPRINT_RULES: tuple[Rule, ...] = (
     InstanceTypeOffered(),
-    AcceleratorImagePairing(),
+    HardwarePairing(),
+    ContainerOsCurrent(),
     DeepLearningContainerExists(),
     DeepLearningAmiExists(),
     SpotWithReservation(),
@@ -63,6 +66,7 @@ BLUEPRINT_RULES: tuple[Rule, ...] = (
     ServerlessStartupSettings(),
     UnsupportedServingRuntime(),
     *ULTRACLUSTER_RULES,
+    *FORMAT_RULES,
     BatchTaskSecurityGroup(),
     AllowedReplacementIsTemporary(),
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mlblueprints import images
 from mlblueprints.diagnostics import Level
-from mlblueprints.resolve import accelerator_processor
+from mlblueprints.resolve import resolve_training_container, training_image
 from mlblueprints.rules.base import Finding, Rule
 
 
@@ -26,20 +26,15 @@ class DeepLearningContainerExists(Rule):
                 f"known frameworks: {', '.join(images.dlc_frameworks('training'))}",
             )
             return
+        framework = training_image(container, instance).framework
         try:
-            images.dlc_uri(
-                container.framework,
-                container.version,
-                region=blueprint.spec.region,
-                scope="training",
-                processor=accelerator_processor(instance),
-                python=container.python,
-            )
+            resolve_training_container(container, blueprint.spec.region, instance)
         except images.ImageNotFound as missing:
+            meaning = f" (on {instance.name}, `framework: {container.framework}` is {framework})" if framework != container.framework else ""
             yield Finding(
                 ("spec", "container", "version"),
-                str(missing),
-                f"versions of {container.framework}: {', '.join(images.dlc_versions(container.framework, 'training'))}",
+                f"{missing}{meaning}",
+                f"versions of {framework}: {', '.join(images.dlc_versions(framework, 'training'))}",
             )
 
 

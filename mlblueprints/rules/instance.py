@@ -67,45 +67,6 @@ class InstanceTypeOffered(Rule):
         )
 
 
-class AcceleratorImagePairing(Rule):
-    id = "BP102"
-    level = Level.ERROR
-    summary = "GPU types run a GPU image, Neuron types (trn, inf) a Neuron image"
-    source_url = "https://docs.aws.amazon.com/dlami/latest/devguide/appendix-ami-release-notes.html"
-
-    _STACK_OF_DLAMI = {"base-gpu": "gpu", "pytorch": "gpu", "neuron": "neuron", "neuron-base": "neuron"}
-
-    def check(self, blueprint, context):
-        instance = context.instance(blueprint)
-        if instance is None:
-            return
-        image = blueprint.spec.image
-        needed = "neuron" if instance.is_neuron else "gpu" if instance.is_gpu else None
-        if instance.accelerator is not None and needed is None:
-            if image.dlami is not None:
-                yield Finding(
-                    ("spec", "image", "dlami"),
-                    f"{instance.name} has {instance.accelerator.model} accelerators, which no Deep Learning AMI "
-                    "flavour in mlblueprints supports",
-                    "use `ami_id` with an AMI that carries the vendor's drivers",
-                )
-            return
-        if needed is None:
-            return
-        if image.dlami is not None:
-            have, path = self._STACK_OF_DLAMI[image.dlami], ("spec", "image", "dlami")
-        else:
-            have, path = image.accelerator, ("spec", "image", "accelerator")
-        if have != needed:
-            flavours = "neuron or neuron-base" if needed == "neuron" else "base-gpu or pytorch"
-            yield Finding(
-                path,
-                f"{instance.name} needs a {needed.upper() if needed == 'gpu' else 'Neuron'} image, "
-                f"but the image is {have or 'undeclared'}",
-                f"set `dlami: {flavours}`, or declare `accelerator: {needed}` for a custom AMI",
-            )
-
-
 class IdleAccelerators(Rule):
     id = "BP110"
     level = Level.WARNING

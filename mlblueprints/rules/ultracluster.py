@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 
-from mlblueprints import efa, fsx_sizing, images
+from mlblueprints import compatibility, efa, fsx_sizing, images
 from mlblueprints.diagnostics import Level
 from mlblueprints.resolve import accelerator_processor, lustre_plan, resolve_training_container, ultracluster_instance
 from mlblueprints.rules.base import Finding, Rule
@@ -91,14 +91,15 @@ class EfaClusterHardware(Rule):
         if instance is None:
             return
         path = INSTANCE
-        if instance.accelerator is None or instance.accelerator.kind not in TRAINING_ACCELERATORS:
-            kind = instance.accelerator.kind if instance.accelerator else "no accelerators"
+        if instance.accelerator is None:
             yield Finding(
                 path,
-                f"{instance.name} has {kind}; an UltraCluster trains on NVIDIA GPUs or AWS Trainium/Inferentia (Neuron)",
+                f"{instance.name} has no accelerators; an UltraCluster trains on NVIDIA GPUs or AWS Trainium (Neuron)",
                 "pick a p4d, p5, p5e, p5en, p6-b200, trn1 or trn2 type",
             )
             return
+        if compatibility.orchestrator_problem(instance, blueprint.spec.orchestrator) is not None:
+            return  # BP150 says why this accelerator cannot run here
         if not instance.efa_supported:
             yield Finding(
                 path,
@@ -245,10 +246,15 @@ class FsxSameZone(Rule):
 
 
 class HyperPodTypes(Rule):
+    """Offered means cfn-lint's HyperPod list for the region, within the SageMaker API's
+    ``ClusterInstanceType`` enum, minus what the template validator of ``cdk synth`` rejects
+    there (``catalog.offerings``). Workers must also be catalog types: the stack needs their
+    accelerators and EFA cards; the controller runs no training and may be any offered type."""
+
     id = "BP209"
     level = Level.ERROR
-    summary = "HyperPod instance types are ml.* types that SageMaker HyperPod offers in the region"
-    source_url = "https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-prerequisites.html"
+    summary = "HyperPod instance types are ml.* types HyperPod offers in the region; workers are catalog types"
+    source_url = "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ClusterInstanceGroupSpecification.html"
     kinds = ULTRACLUSTER
 
     def check(self, blueprint, context):
@@ -266,7 +272,17 @@ class HyperPodTypes(Rule):
                     "ask for another accelerator or region",
                 )
         else:
-            yield from self._one(catalog, request.type, spec.region, INSTANCE + ("type",))
+            path = INSTANCE + ("type",)
+            offered = list(self._one(catalog, request.type, spec.region, path))
+            yield from offered
+            if not offered and catalog.get(request.type.removeprefix("ml.")) is None:
+                yield Finding(
+                    path,
+                    f"{request.type} is a HyperPod type, but not one in the mlblueprints catalog, so its "
+                    "accelerators and EFA cards are unknown",
+                    "UltraCluster workers are accelerated training types: pick one such as ml.p5.48xlarge, "
+                    "ml.p4d.24xlarge or ml.trn1.32xlarge (see mlblueprints/data/instances.json)",
+                )
         yield from self._one(catalog, spec.hyperpod.controller_type, spec.region, ("spec", "hyperpod", "controller_type"))
 
     @staticmethod

@@ -26,7 +26,7 @@ from constructs import Construct
 
 from mlblueprints.resolve import ResolvedEndpoint
 from .autoscaling import MICROSECONDS_PER_MS, SAGEMAKER_NAMESPACE
-from ..naming import construct_id
+from ..naming import variant_construct_id
 
 
 class AlarmTopic(Construct):
@@ -58,7 +58,7 @@ class EndpointAlarms(Construct):
         self.errors, self.latency = {}, {}
         for resolved in endpoint.variants:
             name = resolved.variant.name
-            scope = Construct(self, construct_id(name.lower()))
+            scope = Construct(self, variant_construct_id(name))
             dimensions = {"EndpointName": endpoint.name, "VariantName": name}
             self.errors[name] = cloudwatch.Alarm(
                 scope,

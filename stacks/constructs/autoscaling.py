@@ -35,7 +35,7 @@ from constructs import Construct
 from mlblueprints.model.inference_fleet import Autoscaling as ScalingSpec
 from mlblueprints.model.inference_fleet import StepScaling
 from mlblueprints.resolve import ResolvedEndpoint, ResolvedVariant
-from ..naming import construct_id
+from ..naming import variant_construct_id
 
 SERVICE_NAMESPACE = "sagemaker"
 SCALABLE_DIMENSION = "sagemaker:variant:DesiredInstanceCount"
@@ -92,7 +92,7 @@ class EndpointAutoscaling(Construct):
         endpoint = self._props.resolved
         spec = endpoint.endpoint.autoscaling
         name = resolved.variant.name
-        scope = Construct(self, construct_id(name.lower()))
+        scope = Construct(self, variant_construct_id(name))
         target = appscaling.CfnScalableTarget(
             scope,
             "Target",

@@ -61,11 +61,11 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from mlblueprints.model.inference_fleet import DATA_CAPTURE_PREFIX, Endpoint, ModelSource
+from mlblueprints.names import endpoint_log_group
 from mlblueprints.resolve import ResolvedEndpoint, ResolvedVariant
 from .execution_role import ExecutionRole, ExecutionRoleProps
 from ..nag import Waiver, waive
-from .fleet_security import ENDPOINT_LOG_GROUP_PREFIX
-from ..naming import construct_id
+from ..naming import variant_construct_id
 
 #: Long enough to investigate an incident found in a quarterly review.
 LOG_RETENTION = logs.RetentionDays.ONE_YEAR
@@ -105,7 +105,7 @@ class InferenceEndpoint(Construct):
         resolved = props.resolved
         spec = resolved.endpoint
         self._props = props
-        log_group_name = ENDPOINT_LOG_GROUP_PREFIX + resolved.name
+        log_group_name = endpoint_log_group(resolved.name)
         retention = logs.LogRetention(self, "LogRetention", log_group_name=log_group_name, retention=LOG_RETENTION)
         self.log_group = logs.LogGroup.from_log_group_name(self, "LogGroup", log_group_name)
         config = spec.async_inference
@@ -194,7 +194,7 @@ class InferenceEndpoint(Construct):
             )
         model = sagemaker.CfnModel(
             self,
-            f"Model{construct_id(resolved.variant.name.lower())}",
+            f"Model{variant_construct_id(resolved.variant.name)}",
             execution_role_arn=self.execution_role.role.role_arn,
             primary_container=container,
             enable_network_isolation=spec.network_isolation,

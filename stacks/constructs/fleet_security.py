@@ -23,8 +23,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
-#: SageMaker writes endpoint logs here (SageMaker Developer Guide, "Log groups and streams that SageMaker sends").
-ENDPOINT_LOG_GROUP_PREFIX = "/aws/sagemaker/Endpoints/"
+from mlblueprints.names import ENDPOINT_LOG_GROUP_PREFIX
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,7 @@ from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
 from mlblueprints.efa import EFA_ONLY, EFA_WITH_ENA
+from mlblueprints.names import hyperpod_cluster_name
 from mlblueprints.resolve import ResolvedUltraCluster
 from .batch import efa_environment
 from .lustre_parts import FSX_MOUNT_POINT
@@ -185,7 +186,7 @@ class HyperPodCluster(Construct):
         self.cluster = sagemaker.CfnCluster(
             self,
             "Cluster",
-            cluster_name=blueprint.metadata.name,
+            cluster_name=hyperpod_cluster_name(blueprint.metadata.name),
             orchestrator=sagemaker.CfnCluster.OrchestratorProperty(
                 slurm=sagemaker.CfnCluster.ClusterOrchestratorSlurmConfigProperty(slurm_config_strategy="Managed")
             ),

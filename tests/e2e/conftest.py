@@ -46,9 +46,10 @@ def _interrupt(signum, frame):
 
 @pytest.fixture(scope="session")
 def deployment(local_emulator, e2e_dir) -> LocalDeployment:
-    """e2e/blueprints synthesized with the emulator's account, seeded, bootstrapped and deployed."""
+    """e2e/blueprints synthesized with the emulator's account, reviewed, seeded, bootstrapped and deployed."""
     deployment = LocalDeployment(emulator=local_emulator, workdir=e2e_dir / "work")
     deployment.synth()
+    deployment.review()  # AWS would reject what the pack finds; moto would not
     deployment.seed_public_parameters()
     deployment.bootstrap()
     deployment.times.deploy = deployment.deploy()

@@ -14,6 +14,7 @@ from tests.blueprint_factory import check_patch, codes
         pytest.param({"dlami": "base-gpu", "os": "ubuntu-22.04"}, [], id="base-22.04"),
         pytest.param({"dlami": "pytorch"}, [], id="pytorch-default-os"),
         pytest.param({"dlami": "pytorch", "os": "ubuntu-22.04"}, [("BP111", "spec.image.os")], id="pytorch-not-on-22.04"),
+        pytest.param({"dlami": "neuron", "os": "ubuntu-22.04"}, [("BP111", "spec.image.os")], id="neuron-not-on-22.04"),
     ],
 )
 def test_bp111(image, expected):

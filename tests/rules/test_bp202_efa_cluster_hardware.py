@@ -14,7 +14,7 @@ INSTANCE = "spec.instance"
         pytest.param("g5.48xlarge", [], id="g5-one-efa"),
         pytest.param("g5.2xlarge", [("BP202", INSTANCE)], id="no-efa"),
         pytest.param("trn1.2xlarge", [("BP202", INSTANCE)], id="small-trn1-no-efa"),
-        pytest.param("dl1.24xlarge", [("BP202", INSTANCE)], id="habana-not-gpu-or-neuron"),
+        pytest.param("dl1.24xlarge", [], id="gaudi-is-bp150s-refusal"),
         pytest.param("c5.xlarge", [("BP202", INSTANCE)], id="no-accelerator"),
     ],
 )

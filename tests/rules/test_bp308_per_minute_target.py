@@ -31,7 +31,7 @@ def test_hint_offers_the_rps_wording_and_the_formula():
 
 
 def test_can_be_suppressed_with_a_reason():
-    from blueprint_factory import check, to_yaml
+    from tests.blueprint_factory import check, to_yaml
 
     from tests.fleet_factory import fleet
 
