@@ -253,6 +253,8 @@ def _training_cluster_fields(resolved) -> dict:
         "nodes": {"min": resolved.nodes.min, "desired": resolved.nodes.desired, "max": resolved.nodes.max},
         # instance: auto: what the advisor chose and why (also in the stack's template metadata).
         "advisor": advice_metadata(resolved.advice) if resolved.advice is not None else None,
+        "efa_interfaces": [f"card {i.card} device {i.device}: {i.interface_type}" for i in resolved.efa_layout],
+        "cluster_placement_group": resolved.cluster_placement,
     }
 
 
@@ -264,6 +266,10 @@ def _inference_fleet_fields(resolved) -> dict:
             "accelerators": _accelerators(v.instance),
             "container_uri": v.container.uri,
             "environment": dict(v.environment),
+            # Production-variant start-up settings: the blueprint's, else the container family's (None: SageMaker's).
+            "startup_health_check_timeout_seconds": v.variant.hosting.startup_health_check_timeout_seconds,
+            "model_download_timeout_seconds": v.variant.hosting.model_download_timeout_seconds,
+            "volume_size_gb": v.variant.hosting.volume_size_gb,
         }
 
     endpoints = []

@@ -93,3 +93,24 @@ def interface_layout(instance: InstanceType) -> tuple[NetworkInterface, ...]:
 
 def efa_interfaces(layout: tuple[NetworkInterface, ...]) -> tuple[NetworkInterface, ...]:
     return tuple(i for i in layout if i.is_efa)
+
+
+def has_layout(instance: InstanceType) -> bool:
+    """Whether ``interface_layout`` can place this type's EFA interfaces."""
+    try:
+        efa_cards(instance)
+    except NoEfaLayout:
+        return False
+    return True
+
+
+def cluster_uses_efa(instance: InstanceType, max_nodes: int, requested: bool | None) -> bool:
+    """Whether a TrainingCluster's nodes get EFA, a cluster placement group and one zone.
+
+    The blueprint's ``efa`` decides when given; by default every multi-node cluster of an
+    EFA-capable type gets it, because NCCL over TCP on one ENA interface wastes most of the
+    hardware (p4d: 4 x 100 Gbps of EFA). A single node has no peer to talk to.
+    """
+    if requested is not None:
+        return requested
+    return max_nodes > 1 and has_layout(instance)

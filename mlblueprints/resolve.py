@@ -58,6 +58,18 @@ class Resolved:
     nodes: Nodes
     #: Why the advisor chose ``instance`` (``instance: auto``); None for a named type.
     advice: advisor.Recommendation | None = None
+    #: Every network interface of a node when the cluster uses EFA (``efa.cluster_uses_efa``); () without.
+    efa_layout: tuple[efa.NetworkInterface, ...] = ()
+
+    @property
+    def cluster_placement(self) -> bool:
+        """A cluster placement group for EFA nodes of a type that supports one (the catalog's placement
+        info), unless a capacity reservation already fixes where they run."""
+        return (
+            bool(self.efa_layout)
+            and self.instance.cluster_placement
+            and self.blueprint.spec.capacity.capacity_reservation_id is None
+        )
 
 
 def resolve_instance(request: InstanceRequest, region: str, catalog: Catalog) -> InstanceType | None:
@@ -187,6 +199,11 @@ def _allowed_types(spec, catalog: Catalog) -> frozenset[str]:
     return frozenset(t.name for t in accelerated if t.accelerator and not t.is_sagemaker and pairs_with(spec, t))
 
 
+def advised_nodes(advice: advisor.Recommendation) -> Nodes:
+    """The node counts of an advised cluster: scale to zero when idle, up to the advisor's count."""
+    return Nodes(min=0, desired=advice.best.nodes, max=advice.best.nodes)
+
+
 def resolve_training_cluster(blueprint: Blueprint, catalog: Catalog, prices: PriceBook | None = None) -> Resolved:
     spec = blueprint.spec
     advice = None
@@ -194,7 +211,7 @@ def resolve_training_cluster(blueprint: Blueprint, catalog: Catalog, prices: Pri
     if spec.instance.auto:
         advice = advise_training_cluster(blueprint, catalog, prices or blueprint_prices(blueprint))
         instance = catalog.get(advice.best.instance)
-        nodes = Nodes(min=0, desired=advice.best.nodes, max=advice.best.nodes)
+        nodes = advised_nodes(advice)
     else:
         instance = resolve_instance(spec.instance, spec.region, catalog)
     if instance is None:
@@ -206,6 +223,7 @@ def resolve_training_cluster(blueprint: Blueprint, catalog: Catalog, prices: Pri
         container=resolve_training_container(spec.container, spec.region, instance),
         nodes=nodes,
         advice=advice,
+        efa_layout=efa.interface_layout(instance) if efa.cluster_uses_efa(instance, nodes.max, spec.efa) else (),
     )
 
 

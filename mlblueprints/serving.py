@@ -42,6 +42,10 @@ class ServingContainer:
     multi_model: frozenset[str]
     hub_models: bool
     weights_env: Mapping[str, str]
+    #: Production-variant defaults of the family, by blueprint field name (large-model servers' timeouts).
+    hosting: Mapping[str, int]
+    #: {runtime, since, use_instead} when the images run a runtime that is no longer supported; empty otherwise.
+    unsupported: Mapping[str, str]
 
 
 @functools.cache
@@ -59,6 +63,8 @@ def _frameworks() -> dict[str, ServingContainer]:
             multi_model=frozenset(entry["multi_model"]),
             hub_models=entry["hub_models"],
             weights_env=MappingProxyType(dict(entry["weights_env"])),
+            hosting=MappingProxyType(dict(entry.get("hosting", {}))),
+            unsupported=MappingProxyType(dict(entry.get("unsupported", {}))),
         )
         for name, entry in doc["frameworks"].items()
     }

@@ -10,6 +10,10 @@ here into plain data, so that ``mlblueprints.images`` only has to join the parts
 Neuron training images (``pytorch-neuronx``), the instance families each Neuron
 training image runs on, and the regions AWS publishes Neuron containers in.
 
+Neuron inference images that the SDK config does not list (pytorch-inference-neuronx,
+pytorch-inference-neuron) come from the curated, cited scripts/neuron_inference_source.yaml
+and are written as frameworks of their own, in the same shape.
+
 DLAMI SSM parameter names are a curated table (DLAMI_TABLE below), checked
 against the DLAMI developer guide and release notes on the date in AS_OF.
 
@@ -60,7 +64,14 @@ FRAMEWORKS: dict[str, dict] = {
     "huggingface-neuronx": {"inference_tool": "neuronx"},
     "huggingface-llm-neuronx": {"inference_tool": "neuronx"},
     "inferentia-pytorch": {},
+    # First-party SageMaker serving containers (per-region algorithm registries, not the DLC one).
+    "xgboost": {"scopes": ["inference"], "min_version": "1.3", "release_aliases": True},
+    "sklearn": {"scopes": ["inference"], "min_version": "1.0", "release_aliases": True},
 }
+#: Neuron inference images outside the SDK config, by repository (curated, cited).
+NEURON_INFERENCE_SOURCE = ROOT / "scripts" / "neuron_inference_source.yaml"
+#: <framework version>-<processor>-<python>-<container version: sdkX.Y.Z-os>
+NEURON_TAG = re.compile(r"^(?P<version>\d+(?:\.\d+)+)-(?P<processor>neuronx?)-(?P<py>py\d+)-(?P<container>sdk(?P<sdk>[\d.]+)-.+)$")
 
 # Repository lists copied from sagemaker-core image_uris.retrieve: these repos
 # get "<latest sdk_version>-" in front of the container_version.
@@ -356,11 +367,14 @@ def build_dlc(wheel: Path, version: str) -> dict:
                 else:
                     versions[ver] = resolve_entry(fw, vc, processors, vc.get("tag_prefix", ver), regs, opts)
             aliases = {a: t for a, t in sub.get("version_aliases", {}).items() if t in versions}
+            if opts.get("release_aliases"):
+                aliases.update(release_aliases(versions))
             out[scope] = {"version_aliases": aliases, "versions": dict(sorted(versions.items(), key=lambda kv: version_key(kv[0])))}
         frameworks[fw] = out
     # The SDK's newest pytorch training registry is the DLC account table (region_availability.md).
     dlc_accounts = configs["pytorch"]["training"]["versions"][max(configs["pytorch"]["training"]["versions"], key=version_key)]["registries"]
     frameworks["pytorch-neuronx"] = neuron_training_images(neuron, dlc_accounts, regs)
+    frameworks.update(neuron_inference_frameworks(regs))
     return {
         "schema_version": 1,
         "generated_by": "scripts/refresh_images.py",
@@ -384,6 +398,58 @@ def build_dlc(wheel: Path, version: str) -> dict:
         "registries": dict(sorted(regs.tables.items())),
         "frameworks": frameworks,
     }
+
+
+def release_aliases(versions: dict) -> dict[str, str]:
+    """'1.7' -> '1.7-1': the newest container release of each upstream version (ours, not the SDK's).
+
+    The SageMaker XGBoost and scikit-learn versions are <upstream>-<container release>
+    (1.7-1, 1.4-2-py312); a user who writes the upstream version gets its newest release.
+    """
+    out: dict[str, str] = {}
+    for version in sorted(versions, key=version_key):
+        upstream = re.match(r"^(\d+\.\d+)-", version)
+        if upstream and upstream[1] not in versions:
+            out[upstream[1]] = version
+    return out
+
+
+def neuron_inference_frameworks(regs: Registries, path: Path = NEURON_INFERENCE_SOURCE) -> dict[str, dict]:
+    """The curated Neuron inference images, one entry per framework version (its newest Neuron SDK)."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from mlblueprints.loader import load_file  # rejects duplicate keys
+
+    loaded = load_file(path, display_name=str(path.relative_to(ROOT)))
+    if loaded.diagnostics or loaded.data is None:
+        sys.exit("\n".join(d.format_text() for d in loaded.diagnostics) or f"error: {path}: no mapping")
+    source = loaded.data
+    registry = regs.name(dict(source["registry"]["accounts"]))
+    out: dict[str, dict] = {}
+    for name, spec in source["frameworks"].items():
+        if spec["cite"] not in source["sources"]:
+            sys.exit(f"error: {path.name}: {name} cites {spec['cite']!r}, not one of its sources")
+        newest: dict[str, tuple[tuple, re.Match]] = {}
+        for tag in spec["tags"]:
+            match = NEURON_TAG.match(tag)
+            if match is None:
+                sys.exit(f"error: {path.name}: {name} tag {tag!r} is not <version>-<neuron|neuronx>-<py>-sdk<X.Y.Z>-<os>")
+            key = version_key(match["sdk"])
+            if match["version"] not in newest or key > newest[match["version"]][0]:
+                newest[match["version"]] = (key, match)
+        versions = {}
+        for version, (_, match) in sorted(newest.items(), key=lambda kv: version_key(kv[0])):
+            processor = match["processor"]
+            versions[version] = {
+                "repository": spec["repository"],
+                "registry": registry,
+                "tag_prefix": version,
+                "processors": [processor],
+                "py_versions": [match["py"]],
+                "container_version": {processor: match["container"]},
+            }
+        out[name] = {"inference": {"version_aliases": {}, "versions": versions}}
+    return out
 
 
 def build_dlami() -> dict:

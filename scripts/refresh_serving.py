@@ -62,7 +62,14 @@ SCOPE = "inference"
 
 HARDWARE = (serving.CPU, serving.GPU, serving.NEURON, serving.NEURONX)
 FACTS = ("multi_model", "hub_models", "weights_env")
-FRAMEWORK_KEYS = {"hardware", *FACTS, "cite"}
+FRAMEWORK_KEYS = {"hardware", *FACTS, "hosting", "unsupported", "untagged_hardware", "cite"}
+UNSUPPORTED_KEYS = {"runtime", "since", "use_instead"}
+#: Production-variant settings a family may default, with the API's range (CreateEndpointConfig,
+#: ProductionVariant: ContainerStartupHealthCheckTimeoutInSeconds, ModelDataDownloadTimeoutInSeconds).
+HOSTING_RANGES = {
+    "startup_health_check_timeout_seconds": (60, 3600),
+    "model_download_timeout_seconds": (60, 3600),
+}
 # Which NeuronCore generation each Neuron processor token stands for (serving.py docstring).
 NEURON_GENERATION: dict[str, frozenset[str]] = {
     "inf1": frozenset({serving.NEURON}),
@@ -85,6 +92,14 @@ NOTES = {
     "weights_env": (
         "environment the stack sets so the server loads weights that SageMaker extracted from model.tar.gz to "
         "/opt/ml/model; {} when the server finds them by itself"
+    ),
+    "hosting": (
+        "production-variant defaults for the family (blueprint field names); a blueprint's own value wins. Large-model "
+        "servers load and shard the weights before they answer /ping"
+    ),
+    "unsupported": (
+        "the images run a runtime its maker no longer supports (runtime, since which release) and the family to use "
+        "instead; {} when supported"
     ),
     "multi_model_gpu_instance_types": (
         "the only GPU instance types on which multi-model endpoints run, as the page's table lists them (instance "
@@ -146,7 +161,9 @@ def tag_markers(dlc: dict, framework: str) -> dict[str, frozenset[str]]:
     return out
 
 
-def framework_hardware(name: str, given: list[str] | None, dlc: dict, problems: list[str]) -> list[str]:
+def framework_hardware(
+    name: str, given: list[str] | None, dlc: dict, problems: list[str], untagged: str | None = None
+) -> list[str]:
     """Derive the hardware from dlc_images.json, or check the value the YAML gives."""
     published = published_processors(dlc, name)
     if published and all(len(c) == 1 for c in published.values()):
@@ -175,6 +192,8 @@ def framework_hardware(name: str, given: list[str] | None, dlc: dict, problems: 
             problems.append(f"{name}: hardware {_ordered(unbacked)} is not what any published processor can mean")
     else:
         for version, markers in tag_markers(dlc, name).items():
+            if not markers and untagged:
+                continue  # the YAML says why the cited page, not the tag, decides
             if not markers:
                 problems.append(f"{name} {version}: its tag names no hardware, so hardware {given} cannot be checked")
             elif markers != given_set:
@@ -193,13 +212,24 @@ def check_framework_entry(name: str, entry: dict, source_ids: set[str], problems
         bad = [w for w in entry.get(field) or [] if w not in HARDWARE]
         if bad:
             problems.append(f"{name}: {field} {bad} are not hardware words ({', '.join(HARDWARE)})")
+    if "untagged_hardware" in entry and "hardware" not in entry:
+        problems.append(f"{name}: untagged_hardware explains a `hardware` that is not given")
+    for key, value in (entry.get("hosting") or {}).items():
+        if key not in HOSTING_RANGES:
+            problems.append(f"{name}: hosting.{key} is not one of {', '.join(HOSTING_RANGES)}")
+        elif not isinstance(value, int) or not HOSTING_RANGES[key][0] <= value <= HOSTING_RANGES[key][1]:
+            low, high = HOSTING_RANGES[key]
+            problems.append(f"{name}: hosting.{key} must be a whole number of seconds from {low} to {high}")
     if "hub_models" in entry and not isinstance(entry["hub_models"], bool):
         problems.append(f"{name}: hub_models must be true or false")
     env = entry.get("weights_env", {})
     if not isinstance(env, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in env.items()):
         problems.append(f"{name}: weights_env must map names to strings")
     cite = entry.get("cite") or {}
-    for field in [f for f in ("hardware", *FACTS) if f in entry]:
+    unsupported = entry.get("unsupported")
+    if unsupported is not None and set(unsupported) != UNSUPPORTED_KEYS:
+        problems.append(f"{name}: unsupported needs exactly {', '.join(sorted(UNSUPPORTED_KEYS))}")
+    for field in [f for f in ("hardware", *FACTS, "hosting", "unsupported") if f in entry]:
         ids = cite.get(field)
         ids = [ids] if isinstance(ids, str) else ids or []
         if not ids:
@@ -265,7 +295,7 @@ def build_from(source: dict, dlc: dict, instances: dict) -> dict:
         check_framework_entry(name, entry, set(sources), problems)
         if name not in dlc_serving:
             continue
-        hardware = framework_hardware(name, entry.get("hardware"), dlc, problems)
+        hardware = framework_hardware(name, entry.get("hardware"), dlc, problems, entry.get("untagged_hardware"))
         multi_model = _ordered(entry.get("multi_model") or [])
         outside = [w for w in multi_model if w not in hardware]
         if hardware and outside:
@@ -275,7 +305,16 @@ def build_from(source: dict, dlc: dict, instances: dict) -> dict:
             "multi_model": multi_model,
             "hub_models": entry.get("hub_models"),
             "weights_env": dict(entry.get("weights_env") or {}),
+            "hosting": dict(entry.get("hosting") or {}),
+            "unsupported": dict(entry.get("unsupported") or {}),
         }
+
+    for name, entry in out_frameworks.items():
+        instead = entry["unsupported"].get("use_instead")
+        if instead is not None and instead not in out_frameworks:
+            problems.append(f"{name}: unsupported.use_instead {instead!r} is not a framework here")
+        elif instead is not None and not set(out_frameworks[instead]["hardware"]) & set(entry["hardware"]):
+            problems.append(f"{name}: unsupported.use_instead {instead!r} runs on other hardware")
 
     block = source["multi_model_gpu_instance_types"]
     check_gpu_types(block, instances, problems)

@@ -3,9 +3,9 @@
 * ``TrainingClusterDataStack`` (``<stack_name>-data``): network -> security
   (key, node security group) -> storage (buckets, FSx). Long-lived state,
   termination-protected; the file system and what it needs live and die together.
-* ``TrainingClusterStack`` (``<stack_name>``): node role -> images -> compute
-  (launch template, Auto Scaling group, node-events topic). Always safe to
-  destroy and re-create.
+* ``TrainingClusterStack`` (``<stack_name>``): node role -> images -> placement
+  (EFA clusters) -> compute (launch template, Auto Scaling group, node-events
+  topic). Always safe to destroy and re-create.
 
 The compute stack reads the data stack's values through SSM parameters
 (stacks/handoff.py). Construct ids are fixed PascalCase strings, never derived
@@ -26,6 +26,7 @@ from .blueprint_stack import BlueprintDataStack, BlueprintStack
 from .constructs.compute import Compute, ComputeProps, allow_autoscaling_notifications
 from .constructs.images import Images, ImagesProps
 from .constructs.network import Network, NetworkProps
+from .constructs.placement import ClusterPlacement
 from .constructs.security import NodeRole, NodeRoleProps, Security, SecurityProps
 from .constructs.storage import Storage, StorageProps
 from .handoff import Handoff
@@ -78,7 +79,8 @@ class TrainingClusterDataStack(BlueprintDataStack):
 
 
 class TrainingClusterStack(BlueprintStack):
-    """The compute. Exposes ``data`` (the data stack), ``node_role``, ``images`` and ``compute``."""
+    """The compute. Exposes ``data`` (the data stack), ``node_role``, ``images``, ``placement`` (None
+    without EFA) and ``compute``."""
 
     def __init__(
         self, scope: Construct, construct_id: str, *, resolved: Resolved, data: TrainingClusterDataStack, **kwargs
@@ -123,6 +125,11 @@ class TrainingClusterStack(BlueprintStack):
             "Images",
             props=ImagesProps(machine_image=resolved.machine_image, container=resolved.container, region=spec.region),
         )
+        # EFA nodes share one zone, the first node subnet (where FSx lives), and, unless a capacity
+        # reservation already fixes where they run, a cluster placement group.
+        self.placement = ClusterPlacement(self, "Placement") if resolved.cluster_placement else None
+        # Every subnet the data stack shared is a node subnet already, in the data stack's order.
+        subnets = vpc.private_subnets[:1] if resolved.efa_layout else vpc.private_subnets
         self.compute = Compute(
             self,
             "Compute",
@@ -132,13 +139,14 @@ class TrainingClusterStack(BlueprintStack):
                 instance_type=resolved.instance.name,
                 images=self.images,
                 vpc=vpc,
-                # Every subnet the data stack shared is a node subnet already.
-                node_subnets=ec2.SubnetSelection(subnets=vpc.private_subnets),
+                node_subnets=ec2.SubnetSelection(subnets=subnets),
                 node_role=self.node_role.node_role,
                 node_security_group=group,
                 key=key,
                 fsx_names=fsx_names,
                 nodes=resolved.nodes,
+                efa_layout=resolved.efa_layout,
+                placement_group=self.placement.group_name if self.placement is not None else None,
             ),
         )
         if resolved.advice is not None:

@@ -100,8 +100,8 @@ def test_neuron_images_leave_out_exactly_the_regions_without_neuron_containers()
     doc = json.loads((images.DATA_DIR / "dlc_images.json").read_text())
     dropped: set[tuple[str, str]] = set()  # (the SDK's registry, region)
     for framework, scopes in doc["frameworks"].items():
-        if framework == "pytorch-neuronx":
-            continue
+        if framework in ("pytorch-neuronx", "pytorch-inference-neuronx", "pytorch-inference-neuron"):
+            continue  # curated sources, not the SDK's config (neuron_containers/neuron_inference_source.yaml)
         sdk = image_uris.config_for_framework(framework)
         for scope, sub in scopes.items():
             sdk_scope = sdk.get(scope, sdk)

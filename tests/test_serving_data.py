@@ -37,8 +37,9 @@ def test_committed_file_is_what_the_script_builds():
 def test_hardware_is_given_only_where_dlc_images_cannot_decide_it(inputs):
     source, _, _ = inputs
     given = sorted(name for name, entry in source["frameworks"].items() if "hardware" in entry)
-    # djl-*: no processor published; inferentia-pytorch: a bare "inf" (Inf1 or Inf2).
-    assert given == ["djl-lmi", "djl-neuronx", "inferentia-pytorch"]
+    # djl-*: no processor published; inferentia-pytorch: a bare "inf" (Inf1 or Inf2);
+    # xgboost: bare version tags, one image for CPU and GPU (untagged_hardware says so).
+    assert given == ["djl-lmi", "djl-neuronx", "inferentia-pytorch", "xgboost"]
 
 
 @pytest.mark.parametrize(
@@ -104,6 +105,22 @@ def _gpu_types(source, dlc, instances):
                      "huggingface: hub_models cites 'a-blog', not one of the sources", id="unknown-citation"),
         pytest.param(lambda s, d, i: _framework("huggingface")(s, d, i)["cite"].pop("weights_env"),
                      "huggingface: weights_env cites no source", id="uncited-fact"),
+        pytest.param(lambda s, d, i: _framework("xgboost")(s, d, i).pop("untagged_hardware"),
+                     "xgboost 1.7-1: its tag names no hardware, so hardware ['cpu', 'gpu'] cannot be checked",
+                     id="untagged-hardware-needs-its-reason"),
+        pytest.param(lambda s, d, i: _framework("sklearn")(s, d, i).update(untagged_hardware="why"),
+                     "sklearn: untagged_hardware explains a `hardware` that is not given", id="reason-without-hardware"),
+        pytest.param(lambda s, d, i: _framework("djl-lmi")(s, d, i)["hosting"].update(startup_health_check_timeout_seconds=7200),
+                     "djl-lmi: hosting.startup_health_check_timeout_seconds must be a whole number of seconds from 60 to 3600",
+                     id="hosting-outside-the-api-range"),
+        pytest.param(lambda s, d, i: _framework("djl-lmi")(s, d, i)["hosting"].update(volume_size_gb=100),
+                     "djl-lmi: hosting.volume_size_gb is not one of", id="hosting-unknown-setting"),
+        pytest.param(lambda s, d, i: _framework("djl-lmi")(s, d, i)["cite"].pop("hosting"),
+                     "djl-lmi: hosting cites no source", id="hosting-uncited"),
+        pytest.param(lambda s, d, i: _framework("inferentia-pytorch")(s, d, i)["unsupported"].update(use_instead="pytorch"),
+                     "inferentia-pytorch: unsupported.use_instead 'pytorch' runs on other hardware", id="replacement-elsewhere"),
+        pytest.param(lambda s, d, i: _framework("inferentia-pytorch")(s, d, i)["unsupported"].pop("since"),
+                     "inferentia-pytorch: unsupported needs exactly runtime, since, use_instead", id="unsupported-incomplete"),
     ],
 )
 def test_a_failing_cross_check_names_the_problem(inputs, change, says):

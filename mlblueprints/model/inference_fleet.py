@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal, Mapping
 
+from mlblueprints import serving
 from mlblueprints.model.common import Container, DataBucket, Metadata, Network, build_network
 from mlblueprints.model.workload import Budget, build_budget
 
@@ -61,6 +62,25 @@ class ModelSource:
         return "artifact" if self.artifact is not None else "prefix" if self.prefix is not None else "hub"
 
 
+#: The blueprint's production-variant start-up settings (ProductionVariant fields in the stack).
+HOSTING_FIELDS = ("startup_health_check_timeout_seconds", "model_download_timeout_seconds", "volume_size_gb")
+
+
+@dataclass(frozen=True)
+class Hosting:
+    """A variant's start-up settings: the endpoint's own, else its container family's (None: SageMaker's).
+
+    Family defaults are data (``serving.ServingContainer.hosting``, from scripts/serving_source.yaml);
+    serverless capacity takes none of these settings, so it gets no defaults.
+    """
+
+    startup_health_check_timeout_seconds: int | None = None
+    model_download_timeout_seconds: int | None = None
+    volume_size_gb: int | None = None
+    #: Which fields the endpoint set itself.
+    given: frozenset[str] = frozenset()
+
+
 @dataclass(frozen=True)
 class Variant:
     name: str
@@ -71,6 +91,7 @@ class Variant:
     container: Container
     #: Which of ``instance_type`` and ``container`` the variant set itself.
     overrides: frozenset[str] = frozenset()
+    hosting: Hosting = Hosting()
 
 
 @dataclass(frozen=True)
@@ -82,6 +103,7 @@ class ShadowVariant:
     instance_count: int
     container: Container
     overrides: frozenset[str] = frozenset()
+    hosting: Hosting = Hosting()
 
 
 @dataclass(frozen=True)
@@ -236,8 +258,9 @@ def _endpoint(index: int, raw: Mapping) -> Endpoint:
     serverless = mode == "serverless"
     container = Container(**raw["container"])
     instance_type = raw.get("instance_type")
-    variants = tuple(_variant(v, instance_type, container) for v in raw["variants"])
-    shadow = _shadow(raw["shadow"], instance_type, container) if "shadow" in raw else None
+    given = {k: raw[k] for k in HOSTING_FIELDS if k in raw}
+    variants = tuple(_variant(v, instance_type, container, given, serverless) for v in raw["variants"])
+    shadow = _shadow(raw["shadow"], instance_type, container, given, serverless) if "shadow" in raw else None
     autoscaling = _autoscaling(raw["autoscaling"]) if "autoscaling" in raw else None
     hub = any(v.model.hub is not None for v in variants) or (shadow is not None and shadow.model.hub is not None)
     return Endpoint(
@@ -272,26 +295,37 @@ def _model(raw: Mapping) -> ModelSource:
     return ModelSource(**{key: value if key == "hub" else value.strip("/") for key, value in raw.items()})
 
 
-def _variant(raw: Mapping, instance_type: str | None, container: Container) -> Variant:
+def _hosting(given: Mapping[str, int], container: Container, serverless: bool) -> Hosting:
+    """The endpoint's settings over the container family's defaults (none on serverless capacity)."""
+    facts = serving.serving_container(container.framework) if container.uri is None else None
+    defaults = dict(facts.hosting) if facts is not None and not serverless else {}
+    return Hosting(**{**defaults, **given}, given=frozenset(given))
+
+
+def _variant(raw: Mapping, instance_type: str | None, container: Container, hosting: Mapping, serverless: bool) -> Variant:
+    own = Container(**raw["container"]) if "container" in raw else container
     return Variant(
         name=raw["name"],
         model=_model(raw["model"]),
         weight=float(raw.get("weight", DEFAULT_WEIGHT)),
         instance_type=raw.get("instance_type", instance_type),
-        container=Container(**raw["container"]) if "container" in raw else container,
+        container=own,
         overrides=frozenset(k for k in ("instance_type", "container") if k in raw),
+        hosting=_hosting(hosting, own, serverless),
     )
 
 
-def _shadow(raw: Mapping, instance_type: str | None, container: Container) -> ShadowVariant:
+def _shadow(raw: Mapping, instance_type: str | None, container: Container, hosting: Mapping, serverless: bool) -> ShadowVariant:
+    own = Container(**raw["container"]) if "container" in raw else container
     return ShadowVariant(
         name=raw["name"],
         model=_model(raw["model"]),
         sampling_percentage=raw.get("sampling_percentage", DEFAULT_SHADOW_SAMPLING_PERCENTAGE),
         instance_type=raw.get("instance_type", instance_type),
         instance_count=raw.get("instance_count", DEFAULT_SHADOW_INSTANCE_COUNT),
-        container=Container(**raw["container"]) if "container" in raw else container,
+        container=own,
         overrides=frozenset(k for k in ("instance_type", "container") if k in raw),
+        hosting=_hosting(hosting, own, serverless),
     )
 
 

@@ -37,6 +37,9 @@ class TrainingClusterSpec:
     session_manager: bool = True
     budget: Budget | None = None
     workload: Workload | None = None
+    #: EFA on every card, a cluster placement group and one zone. None: decided by the hardware
+    #: (``efa.default_efa``: EFA-capable type and more than one node), which the resolver applies.
+    efa: bool | None = None
 
 
 def build_spec(raw: Mapping, metadata: Metadata) -> TrainingClusterSpec:
@@ -54,4 +57,5 @@ def build_spec(raw: Mapping, metadata: Metadata) -> TrainingClusterSpec:
         session_manager=raw.get("access", {}).get("session_manager", True),
         budget=build_budget(raw.get("budget")),
         workload=build_workload(raw.get("workload"), spot=capacity.purchase == "spot"),
+        efa=raw.get("efa"),
     )

@@ -3,6 +3,7 @@
 from mlblueprints.rules.base import CrossRule, Finding, Rule, RuleContext
 from mlblueprints.rules.batch_network import BatchTaskSecurityGroup
 from mlblueprints.rules.cost import AutoInstanceFits, AutoInstanceSetsNodes, BudgetExceeded, BudgetPartlyPriced
+from mlblueprints.rules.cluster_network import EfaHardware, EfaSingleZone
 from mlblueprints.rules.capacity import NodeCountOrder, ReservationZone, SpotWithReservation
 from mlblueprints.rules.formats import FORMAT_RULES
 from mlblueprints.rules.images import DeepLearningAmiExists, DeepLearningContainerExists
@@ -18,9 +19,12 @@ from mlblueprints.rules.inference import (
     ProductionSingleInstance,
     ProductionZones,
     ServerlessExclusions,
+    ServerlessStartupSettings,
     ServingHardwarePairing,
     ShadowVariantSupport,
     UniqueEndpointNames,
+    UnsupportedServingRuntime,
+    VolumeSizeNeedsEbs,
 )
 from mlblueprints.rules.instance import IdleAccelerators, InstanceTypeOffered
 from mlblueprints.rules.naming import UniqueName
@@ -43,6 +47,8 @@ BLUEPRINT_RULES: tuple[Rule, ...] = (
     FsxSingleZone(),
     IdleAccelerators(),
     ReservationZone(),
+    EfaSingleZone(),
+    EfaHardware(),
     InferenceInstanceOffered(),
     InferenceContainerExists(),
     ServingHardwarePairing(),
@@ -57,6 +63,9 @@ BLUEPRINT_RULES: tuple[Rule, ...] = (
     HubModelNetwork(),
     UniqueEndpointNames(),
     ModeSettings(),
+    VolumeSizeNeedsEbs(),
+    ServerlessStartupSettings(),
+    UnsupportedServingRuntime(),
     *ULTRACLUSTER_RULES,
     *FORMAT_RULES,
     BatchTaskSecurityGroup(),

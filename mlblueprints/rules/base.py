@@ -11,11 +11,11 @@ from typing import ClassVar, Iterable, Sequence
 
 from mlblueprints.catalog import Catalog, InstanceType
 from mlblueprints.diagnostics import Level
-from mlblueprints.model import Blueprint
+from mlblueprints.model import Blueprint, Nodes
 from mlblueprints.advisor import NothingFits, Recommendation
 from mlblueprints.cost import Estimate, estimate
 from mlblueprints.pricing import PriceBook, PriceOverrideError
-from mlblueprints.resolve import advise_training_cluster, blueprint_prices, resolve_instance
+from mlblueprints.resolve import advise_training_cluster, advised_nodes, blueprint_prices, resolve_instance
 
 JsonPath = tuple[str | int, ...]
 
@@ -68,6 +68,13 @@ class RuleContext:
                 found = resolve_instance(spec.instance, spec.region, self.catalog)
             self._instances[key] = found
         return self._instances[key]
+
+    def nodes(self, blueprint: Blueprint) -> Nodes | None:
+        """The node counts the stack uses: the blueprint's, or the advisor's with ``instance: auto`` (None if none fits)."""
+        if not blueprint.spec.instance.auto:
+            return blueprint.spec.nodes
+        advice = self.advice(blueprint)
+        return advised_nodes(advice) if isinstance(advice, Recommendation) else None
 
     def estimate(self, blueprint: Blueprint) -> Estimate:
         """The blueprint's cost estimate (only for blueprints whose instances resolve)."""

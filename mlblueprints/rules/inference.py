@@ -180,15 +180,22 @@ class ServingHardwarePairing(InferenceRule):
                 yield Finding(
                     where,
                     f"{variant.container.framework} images run on {_words(facts.hardware)}, not on {runs_on}",
-                    _pairing_hint(hardware, endpoint.has_instances),
+                    _pairing_hint(hardware, endpoint.has_instances, variant.container.framework),
                 )
 
 
-def _pairing_hint(hardware: str, has_instances: bool) -> str:
+def _pairing_hint(hardware: str, has_instances: bool, framework: str) -> str:
     if not has_instances:
         return "serverless endpoints have no accelerators: pick a CPU image (pytorch, huggingface-tei-cpu, ...) or mode: realtime"
     fitting = [f for f in serving.serving_frameworks() if hardware in serving.serving_container(f).hardware]
-    return f"on {serving.HARDWARE_WORDS.get(hardware, hardware)} use {', '.join(fitting) or 'a custom `uri`'}, or change the instance type"
+    words = serving.HARDWARE_WORDS.get(hardware, hardware)
+    # The same family built for this hardware (pytorch -> pytorch-inference-neuronx) is what was meant.
+    twins = [f for f in fitting if f.startswith(framework + "-")]
+    if twins:
+        twin = min(twins, key=len)  # huggingface -> huggingface-neuronx, not huggingface-llm-neuronx
+        versions = ", ".join(images.dlc_versions(twin, "inference"))
+        return f"on {words} write `framework: {twin}` with one of its versions ({versions}), or change the instance type"
+    return f"on {words} use {', '.join(fitting) or 'a custom `uri`'}, or change the instance type"
 
 
 class MultiModelSupport(InferenceRule):
@@ -604,3 +611,75 @@ class ModeSettings(InferenceRule):
             if endpoint.mode != "async" and blueprint.source_map.exists(at + ("async",)):
                 yield Finding(at + ("async",), f"`async` settings do not apply to a {endpoint.mode} endpoint",
                               "remove them, or set `mode: async`")
+
+
+class VolumeSizeNeedsEbs(InferenceRule):
+    id = "BP340"
+    level = Level.ERROR
+    summary = "volume_size_gb (VolumeSizeInGB) only on instance types whose ML storage is an EBS volume, not local NVMe"
+    source_url = "https://docs.aws.amazon.com/sagemaker/latest/dg/host-instance-storage.html"
+
+    def check(self, blueprint, context):
+        for endpoint in blueprint.spec.endpoints:
+            if not endpoint.has_instances:
+                continue  # BP341 refuses every start-up setting there
+            at = endpoint.path + ("volume_size_gb",)
+            for variant, _ in variants(endpoint):
+                instance = instance_of(context, variant)
+                if "volume_size_gb" not in variant.hosting.given or instance is None or not instance.local_nvme:
+                    continue
+                yield Finding(
+                    at,
+                    f"{variant.instance_type} (variant {variant.name}) stores models on local NVMe instance storage, "
+                    "so SageMaker rejects VolumeSizeInGB for it",
+                    "remove `volume_size_gb`: the instance storage holds the model; or pick an EBS-backed type "
+                    "(ml.m5, ml.c5, ml.r5, ml.inf2, ...) if you need a larger volume",
+                )
+                break
+
+
+class ServerlessStartupSettings(InferenceRule):
+    id = "BP341"
+    level = Level.ERROR
+    summary = "Start-up timeouts and volume size are production-variant settings of instances, not of serverless capacity"
+    source_url = "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariant.html"
+
+    def check(self, blueprint, context):
+        for endpoint in blueprint.spec.endpoints:
+            if endpoint.has_instances:
+                continue
+            for field in endpoint.variants[0].hosting.given:
+                yield Finding(
+                    endpoint.path + (field,),
+                    f"`{field}` has no effect on a serverless endpoint: SageMaker sizes and starts its capacity itself",
+                    "remove it, or use mode: realtime with an instance_type for a model that needs it",
+                )
+
+
+class UnsupportedServingRuntime(InferenceRule):
+    id = "BP342"
+    level = Level.WARNING
+    summary = "The container family's images run a runtime its maker no longer supports (torch-neuron 1.9 and older on Inf1)"
+    source_url = (
+        "https://awsdocs-neuron.readthedocs-hosted.com/en/latest/about-neuron/announcements/neuron2.x/"
+        "announce-no-support-torch-neuron-versions.html"
+    )
+
+    def check(self, blueprint, context):
+        seen: set[JsonPath] = set()
+        for endpoint in blueprint.spec.endpoints:
+            for variant, path in variants(endpoint):
+                facts = serving.serving_container(variant.container.framework)
+                where = chosen_at(endpoint, variant, path, "container") + ("framework",)
+                if variant.container.uri is not None or facts is None or not facts.unsupported or where in seen:
+                    continue
+                seen.add(where)
+                gone = facts.unsupported
+                instead = gone["use_instead"]
+                versions = ", ".join(images.dlc_versions(instead, "inference"))
+                yield Finding(
+                    where,
+                    f"{variant.container.framework} images run {gone['runtime']}, unsupported since {gone['since']}: "
+                    "no fixes, and no newer image of this family",
+                    f"write `framework: {instead}` (versions {versions}) for the same hardware",
+                )

@@ -6,6 +6,7 @@ import functools
 import json
 from importlib import resources
 
+from mlblueprints import efa
 from mlblueprints.diagnostics import Level
 from mlblueprints.rules.base import Finding, Rule
 
@@ -70,6 +71,8 @@ class FsxSingleZone(Rule):
 
     def check(self, blueprint, context):
         spec = blueprint.spec
+        if spec.storage.fsx is not None and not spec.availability_zones and _single_zone_efa(blueprint, context):
+            return  # EFA nodes launch in the file system's subnet
         if spec.storage.fsx is not None and len(spec.availability_zones) != 1:
             yield Finding(
                 ("spec", "storage", "fsx"),
@@ -77,3 +80,11 @@ class FsxSingleZone(Rule):
                 + (f"{len(spec.availability_zones)} zones" if spec.availability_zones else "any zone"),
                 "pin the cluster with `availability_zones: [<one zone>]`",
             )
+
+
+def _single_zone_efa(blueprint, context) -> bool:
+    instance, nodes = context.instance(blueprint), context.nodes(blueprint)
+    return (
+        instance is not None and nodes is not None and efa.has_layout(instance)
+        and efa.cluster_uses_efa(instance, nodes.max, blueprint.spec.efa)
+    )

@@ -22,6 +22,11 @@ docs/lifecycle.md, "Update".
 when EC2 signals an elevated interruption risk, Auto Scaling launches a
 replacement before the interruption instead of after it (EC2 Auto Scaling
 User Guide, "Capacity Rebalancing").
+
+A multi-node cluster of an EFA-capable type (``Resolved.efa_layout``) gets one EFA on
+every network card, laid out like the UltraCluster nodes (``.efa.interface_spec``), every
+interface in the node security group, which allows all traffic to and from itself in
+both directions as EFA needs; its group joins a cluster placement group when it has one.
 """
 
 from __future__ import annotations
@@ -38,6 +43,8 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from mlblueprints import model
+from mlblueprints.efa import NetworkInterface
+from .efa import interface_spec
 from .images import Images
 from .lustre_parts import mount_commands
 from .security import allow_service_linked_role
@@ -70,6 +77,10 @@ class ComputeProps:
     fsx_names: tuple[str, str] | None
     #: The resolved node counts (the advisor's with ``instance: auto``); None: the blueprint's.
     nodes: model.Nodes | None = None
+    #: Every interface of a node when it uses EFA; () for the single default ENA interface.
+    efa_layout: tuple[NetworkInterface, ...] = ()
+    #: Name of the cluster placement group the nodes launch into, if any.
+    placement_group: str | None = None
 
 
 class Compute(Construct):
@@ -116,6 +127,12 @@ class Compute(Construct):
         )
         # Instances and volumes are named after the blueprint, not the construct path.
         Tags.of(self.launch_template).add("Name", props.node_name)
+        if props.efa_layout:
+            # Replaces the L2's single interface (security group, no public IP) with one per card.
+            self.launch_template.node.default_child.add_property_override(
+                "LaunchTemplateData.NetworkInterfaces",
+                [interface_spec(i, props.node_security_group) for i in props.efa_layout],
+            )
         if spec.capacity.capacity_reservation_id is not None:
             # The L2 has no property for this; the L1 field is documented under
             # AWS::EC2::LaunchTemplate CapacityReservationSpecification.
@@ -125,6 +142,8 @@ class Compute(Construct):
             )
         self.events_topic = _events_topic(self, props.key)
         self.auto_scaling_group = self._group(props)
+        if props.placement_group is not None:
+            self.auto_scaling_group.node.default_child.placement_group = props.placement_group
         Annotations.of(self.auto_scaling_group).acknowledge_warning(
             DESIRED_CAPACITY_WARNING, "the blueprint's desired node count is meant to be applied on every deploy"
         )

@@ -77,7 +77,7 @@ class EfaLaunchTemplate(Construct):
         data = self.launch_template.node.default_child
         data.add_property_override(
             "LaunchTemplateData.NetworkInterfaces",
-            [_interface(i, props.security_group) for i in props.layout],
+            [interface_spec(i, props.security_group) for i in props.layout],
         )
         capacity = props.capacity
         if capacity.is_reserved:
@@ -91,7 +91,8 @@ class EfaLaunchTemplate(Construct):
             )
 
 
-def _interface(interface: NetworkInterface, group: ec2.ISecurityGroup) -> dict:
+def interface_spec(interface: NetworkInterface, group: ec2.ISecurityGroup) -> dict:
+    """One LaunchTemplateData.NetworkInterfaces entry: in the node security group, no public IP."""
     return {
         "NetworkCardIndex": interface.card,
         "DeviceIndex": interface.device,

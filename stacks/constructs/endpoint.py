@@ -21,6 +21,11 @@
   prefix (``async.input_path``, in the fleet's bucket) and pass its URI as
   InvokeEndpointAsync's ``InputLocation``; SageMaker reads it with the
   execution role, which may read that prefix and no other caller data.
+* **Start-up.** Each instance-backed variant carries its start-up settings
+  (``Variant.hosting``: the endpoint's, else its container family's, from the
+  serving data): ``ContainerStartupHealthCheckTimeoutInSeconds``,
+  ``ModelDataDownloadTimeoutInSeconds`` and ``VolumeSizeInGB`` (EBS-backed types
+  only, BP340). Unset values are left to SageMaker.
 * **Logs.** SageMaker writes to ``/aws/sagemaker/Endpoints/<name>`` and creates
   that group itself whenever it is missing ("Log groups and streams that
   SageMaker sends"). The name is fixed by AWS, so the stack does not own the
@@ -241,12 +246,16 @@ class InferenceEndpoint(Construct):
                 ),
             )
         count = variant.instance_count if variant is spec.shadow else spec.instance_count
+        hosting = variant.hosting
         return sagemaker.CfnEndpointConfig.ProductionVariantProperty(
             variant_name=variant.name,
             model_name=model.attr_model_name,
             instance_type=variant.instance_type,
             initial_instance_count=count,
             initial_variant_weight=weight,
+            container_startup_health_check_timeout_in_seconds=hosting.startup_health_check_timeout_seconds,
+            model_data_download_timeout_in_seconds=hosting.model_download_timeout_seconds,
+            volume_size_in_gb=hosting.volume_size_gb,
         )
 
     def _data_capture(self, spec: Endpoint) -> sagemaker.CfnEndpointConfig.DataCaptureConfigProperty | None:

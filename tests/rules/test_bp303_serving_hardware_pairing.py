@@ -39,6 +39,25 @@ def test_bp303(patch, expected):
 
 
 def test_hint_lists_images_for_the_hardware():
-    report = check_fleet({"instance_type": "ml.inf2.xlarge"})
+    report = check_fleet({"instance_type": "ml.inf2.xlarge", "container": container("huggingface-tei-cpu", "1.8")})
     (diagnostic,) = [d for d in report.diagnostics if d.code == "BP303"]
     assert "huggingface-neuronx" in diagnostic.hint and "Inferentia2" in diagnostic.message
+
+
+@pytest.mark.parametrize(
+    "instance_type, twin",
+    [("ml.inf2.xlarge", "pytorch-inference-neuronx"), ("ml.inf1.xlarge", "pytorch-inference-neuron")],
+)
+def test_natural_pytorch_spelling_is_told_the_neuron_family_to_write(instance_type, twin):
+    (diagnostic,) = [d for d in check_fleet({"instance_type": instance_type}).diagnostics if d.code == "BP303"]
+    assert f"`framework: {twin}`" in diagnostic.hint
+
+
+@pytest.mark.parametrize(
+    "framework, version, twin",
+    [("huggingface", "4.49", "huggingface-neuronx"), ("huggingface-llm", "3.3", "huggingface-llm-neuronx")],
+)
+def test_hugging_face_families_are_told_their_neuronx_build(framework, version, twin):
+    report = check_fleet({"instance_type": "ml.inf2.xlarge", "container": container(framework, version)})
+    (diagnostic,) = [d for d in report.diagnostics if d.code == "BP303"]
+    assert f"`framework: {twin}`" in diagnostic.hint
