@@ -7,6 +7,8 @@ from constructs import Construct
 
 from mlblueprints.model import Blueprint, Metadata
 
+from .handoff import Handoff
+
 BLUEPRINT_TAG = "mlblueprints:blueprint"
 OWNER_TAG = "owner"
 
@@ -53,3 +55,19 @@ class BlueprintDataStack(BlueprintStack):
 def stack_tags(metadata: Metadata) -> dict[str, str]:
     """The blueprint's own tags, then ``owner`` and ``mlblueprints:blueprint``, which always win."""
     return {**dict(sorted(metadata.tags.items())), OWNER_TAG: metadata.owner, BLUEPRINT_TAG: metadata.name}
+
+
+class BlueprintComputeStack(BlueprintStack):
+    """The compute of a blueprint: deployed after its data stack, which it reads through SSM parameters.
+
+    Exposes ``data`` (the data stack) and ``handoff`` (stacks/handoff.py), never CloudFormation exports.
+    """
+
+    def __init__(
+        self, scope: Construct, construct_id: str, *, blueprint: Blueprint, data: BlueprintDataStack, **kwargs
+    ) -> None:
+        super().__init__(scope, construct_id, blueprint=blueprint, **kwargs)
+        self.data = data
+        self.add_stack_dependency(data, "the compute reads the data stack's SSM parameters (stacks/handoff.py)")
+        self.handoff = Handoff(data, "Handoff", compute_stack=self, stack_name=data.stack_name)
+

@@ -21,7 +21,7 @@ from constructs import Construct
 
 from mlblueprints import model
 from mlblueprints.resolve import ResolvedFleet
-from .blueprint_stack import BlueprintDataStack, BlueprintStack
+from .blueprint_stack import BlueprintComputeStack, BlueprintDataStack
 from .constructs.alarms import AlarmTopic, EndpointAlarms, EndpointAlarmsProps
 from .constructs.autoscaling import EndpointAutoscaling, EndpointAutoscalingProps
 from .constructs.endpoint import EndpointProps, InferenceEndpoint, waive_log_retention_handler
@@ -29,7 +29,6 @@ from .constructs.execution_role import EndpointVpc
 from .constructs.fleet_security import FleetSecurity, FleetSecurityProps
 from .constructs.network import Network, NetworkProps
 from .constructs.storage import Storage, StorageProps
-from .handoff import Handoff
 from .naming import construct_id
 from .teardown import teardown_outputs
 
@@ -76,7 +75,7 @@ class InferenceFleetDataStack(BlueprintDataStack):
         teardown_outputs(self, file_system_id=None)
 
 
-class InferenceFleetStack(BlueprintStack):
+class InferenceFleetStack(BlueprintComputeStack):
     """The endpoints. Exposes ``data``, ``alarm_topic`` (or None) and, by endpoint name, ``endpoints``,
     ``autoscaling`` and ``alarms``."""
 
@@ -85,10 +84,8 @@ class InferenceFleetStack(BlueprintStack):
     ) -> None:
         blueprint = resolved.blueprint
         spec: model.InferenceFleetSpec = blueprint.spec
-        super().__init__(scope, construct_id_, blueprint=blueprint, **kwargs)
-        self.data = data
-        self.add_stack_dependency(data, "the endpoints read the data stack's SSM parameters (stacks/handoff.py)")
-        handoff = Handoff(data, "Handoff", compute_stack=self, stack_name=data.stack_name)
+        super().__init__(scope, construct_id_, blueprint=blueprint, data=data, **kwargs)
+        handoff = self.handoff
         shared = Construct(self, "Data")
         key = handoff.key(shared, data.security.key)
         bucket = handoff.bucket(shared, "ModelBucket", "model-bucket-name", data.storage.bucket)

@@ -22,14 +22,13 @@ from constructs import Construct
 from mlblueprints.advisor import advice_metadata
 from mlblueprints.names import node_name
 from mlblueprints.resolve import Resolved
-from .blueprint_stack import BlueprintDataStack, BlueprintStack
+from .blueprint_stack import BlueprintComputeStack, BlueprintDataStack
 from .constructs.compute import Compute, ComputeProps, allow_autoscaling_notifications
 from .constructs.images import Images, ImagesProps
 from .constructs.network import Network, NetworkProps
 from .constructs.placement import ClusterPlacement
 from .constructs.security import NodeRole, NodeRoleProps, Security, SecurityProps
 from .constructs.storage import Storage, StorageProps
-from .handoff import Handoff
 from .teardown import teardown_outputs
 
 
@@ -78,7 +77,7 @@ class TrainingClusterDataStack(BlueprintDataStack):
         teardown_outputs(self, file_system_id=file_system.ref if file_system is not None else None)
 
 
-class TrainingClusterStack(BlueprintStack):
+class TrainingClusterStack(BlueprintComputeStack):
     """The compute. Exposes ``data`` (the data stack), ``node_role``, ``images``, ``placement`` (None
     without EFA) and ``compute``."""
 
@@ -88,10 +87,8 @@ class TrainingClusterStack(BlueprintStack):
         blueprint = resolved.blueprint
         spec = blueprint.spec
         metadata = blueprint.metadata
-        super().__init__(scope, construct_id, blueprint=blueprint, **kwargs)
-        self.data = data
-        self.add_stack_dependency(data, "the compute reads the data stack's SSM parameters (stacks/handoff.py)")
-        handoff = Handoff(data, "Handoff", compute_stack=self, stack_name=data.stack_name)
+        super().__init__(scope, construct_id, blueprint=blueprint, data=data, **kwargs)
+        handoff = self.handoff
 
         shared = Construct(self, "Data")
         vpc = handoff.vpc(shared, vpc=data.network.vpc, subnets=data.network.node_subnets.subnets)

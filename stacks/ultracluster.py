@@ -24,7 +24,7 @@ from constructs import Construct
 
 from mlblueprints.names import node_name
 from mlblueprints.resolve import ResolvedUltraCluster
-from .blueprint_stack import BlueprintDataStack, BlueprintStack
+from .blueprint_stack import BlueprintComputeStack, BlueprintDataStack
 from .constructs.batch import BatchCluster, BatchClusterProps
 from .constructs.hyperpod import CONTROLLER_GROUP, HyperPodCluster, HyperPodClusterProps, lifecycle_bucket
 from .constructs.lustre import SharedFileSystem, SharedFileSystemProps
@@ -33,7 +33,6 @@ from .constructs.placement import ClusterPlacement
 from .constructs.security import NodeRole, NodeRoleProps, Security, SecurityProps
 from .constructs.storage import ACCESS_LOGS_BY_POLICY_FLAG, access_logs_bucket
 from .constructs.task_network import TaskSecurityGroupRules
-from .handoff import Handoff
 from .teardown import teardown_outputs
 
 SERVICE_OF_ORCHESTRATOR = {"batch": "ec2.amazonaws.com", "hyperpod": "sagemaker.amazonaws.com"}
@@ -110,7 +109,7 @@ class UltraClusterDataStack(BlueprintDataStack):
         teardown_outputs(self, file_system_id=created.ref if created is not None else None)
 
 
-class UltraClusterStack(BlueprintStack):
+class UltraClusterStack(BlueprintComputeStack):
     """The compute. Exposes ``data``, ``node_role``, ``placement`` (or None) and ``batch`` or ``hyperpod``."""
 
     def __init__(
@@ -119,10 +118,8 @@ class UltraClusterStack(BlueprintStack):
         blueprint = resolved.blueprint
         spec = blueprint.spec
         metadata = blueprint.metadata
-        super().__init__(scope, construct_id, blueprint=blueprint, **kwargs)
-        self.data = data
-        self.add_stack_dependency(data, "the compute reads the data stack's SSM parameters (stacks/handoff.py)")
-        handoff = Handoff(data, "Handoff", compute_stack=self, stack_name=data.stack_name)
+        super().__init__(scope, construct_id, blueprint=blueprint, data=data, **kwargs)
+        handoff = self.handoff
         batch = spec.orchestrator == "batch"
 
         shared = Construct(self, "Data")
