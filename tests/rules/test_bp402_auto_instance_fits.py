@@ -50,12 +50,12 @@ def test_the_image_and_container_limit_the_hardware():
     neuron = {**WORKLOAD, "model": {**WORKLOAD["model"], "framework": "pytorch-neuronx"}}
     report = check_patch(auto(neuron))  # base-gpu image, CUDA PyTorch container
     (diagnostic,) = [d for d in report.diagnostics if d.code == "BP402"]
-    assert "pytorch-neuronx training runs on trainium, trainium2, inferentia2; the blueprint's image and container allow gpu" \
-        in diagnostic.message
+    assert "pytorch-neuronx training runs on trainium, trainium2, inferentia2; the blueprint's image and container " \
+        "drive only g4dn." in diagnostic.message
 
 
 def test_a_custom_ami_without_accelerator_drivers_allows_no_accelerator():
     image = {"dlami": DELETE, "ami_id": "ami-0123456789abcdef0", "accelerator": "none"}
     report = check_patch(auto(image=image))
     (diagnostic,) = [d for d in report.diagnostics if d.code == "BP402"]
-    assert "the blueprint's image and container allow no accelerator" in diagnostic.message
+    assert "the blueprint's image and container drive none of them" in diagnostic.message
