@@ -24,6 +24,13 @@ def formats() -> dict:
     return json.loads(DATA_FILE.read_text())["formats"]
 
 
+@functools.cache
+def _ranges(kind: str) -> tuple[ipaddress.IPv4Network, ...]:
+    """``reserved_ranges`` or ``private_ranges`` of the VPC facts, parsed once."""
+    return tuple(ipaddress.IPv4Network(r) for r in formats()["vpc_cidr"][kind])
+
+
+@functools.lru_cache(maxsize=256)
 def parse_vpc_cidr(text: str) -> tuple[ipaddress.IPv4Network | None, str]:
     """The network, or None and why it is not one EC2 and ``ec2.Vpc`` accept.
 
@@ -40,8 +47,8 @@ def parse_vpc_cidr(text: str) -> tuple[ipaddress.IPv4Network | None, str]:
     facts = formats()["vpc_cidr"]
     if not facts["min_prefix"] <= network.prefixlen <= facts["max_prefix"]:
         return None, f"a VPC block is /{facts['min_prefix']} to /{facts['max_prefix']}, not /{network.prefixlen}"
-    for reserved in facts["reserved_ranges"]:
-        if network.overlaps(ipaddress.IPv4Network(reserved)):
+    for reserved in _ranges("reserved_ranges"):
+        if network.overlaps(reserved):
             return None, f"{network} overlaps {reserved}, special-purpose space a VPC cannot use"
     return network, ""
 
@@ -56,7 +63,7 @@ def network_of(text: str) -> ipaddress.IPv4Network | None:
 
 def is_private(network: ipaddress.IPv4Network) -> bool:
     """Inside RFC 1918 or the RFC 6598 shared space (100.64.0.0/10)."""
-    return any(network.subnet_of(ipaddress.IPv4Network(r)) for r in formats()["vpc_cidr"]["private_ranges"])
+    return any(network.subnet_of(r) for r in _ranges("private_ranges"))
 
 
 def bucket_name_problems(name: str) -> list[str]:

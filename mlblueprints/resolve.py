@@ -8,6 +8,7 @@ a bug, not bad input.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -174,12 +175,11 @@ def image_key(image: Image) -> str | None:
     return None
 
 
-def pairs_with(spec, instance: InstanceType) -> bool:
-    """BP150's checks for one candidate: the image drives ``instance`` and the container has a build for it."""
-    key = image_key(spec.image)
-    if key is None or compatibility.image_problem(instance, key) is not None:
+def pairs_with(image: str | None, container: Container | None, region: str, instance: InstanceType) -> bool:
+    """BP150's checks for one candidate: the image (its :func:`image_key`) drives ``instance``, and the
+    container has a build for it in the region."""
+    if image is None or compatibility.image_problem(instance, image) is not None:
         return False
-    container = spec.container
     if container is None or container.uri is not None:
         return True
     wanted = training_image(container, instance)
@@ -187,7 +187,7 @@ def pairs_with(spec, instance: InstanceType) -> bool:
     if compatibility.container_problem(instance, families, wanted.framework) is not None:
         return False
     try:
-        resolve_training_container(container, spec.region, instance)
+        resolve_training_container(container, region, instance)
     except images.ImageNotFound:
         return False
     return True
@@ -195,8 +195,15 @@ def pairs_with(spec, instance: InstanceType) -> bool:
 
 def _allowed_types(spec, catalog: Catalog) -> frozenset[str]:
     """The accelerator types the blueprint's image and container can drive, so auto never picks what BP150 refuses."""
+    return _types_paired_with(image_key(spec.image), spec.container, spec.region, catalog)
+
+
+@functools.lru_cache(maxsize=64)
+def _types_paired_with(image: str | None, container: Container | None, region: str, catalog: Catalog) -> frozenset[str]:
     accelerated = (catalog.get(name) for name in catalog.names())
-    return frozenset(t.name for t in accelerated if t.accelerator and not t.is_sagemaker and pairs_with(spec, t))
+    return frozenset(
+        t.name for t in accelerated if t.accelerator and not t.is_sagemaker and pairs_with(image, container, region, t)
+    )
 
 
 def advised_nodes(advice: advisor.Recommendation) -> Nodes:
