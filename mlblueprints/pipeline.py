@@ -35,6 +35,10 @@ ERROR_SUPPRESSION = "BP031"
 UNUSED_SUPPRESSION = "BP032"
 INTERNAL_ERROR = "BP099"
 
+#: CDK context key naming error rules whose findings do not stop synthesis, because the caller
+#: enforces them itself (set only by `mlbp plan`, to BP400: its budget guard exits 3 instead).
+GUARDED_CONTEXT = "mlbp:guarded"
+
 
 @dataclass
 class Report:

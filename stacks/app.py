@@ -25,17 +25,13 @@ use_supported_node()  # before aws_cdk starts its Node process
 import aws_cdk as cdk  # noqa: E402
 
 from mlblueprints.diagnostics import Level, printable  # noqa: E402
-from mlblueprints.pipeline import UsageError, validate_paths  # noqa: E402
+from mlblueprints.pipeline import GUARDED_CONTEXT, UsageError, validate_paths  # noqa: E402
 
 from .assembly import add_blueprint_stack  # noqa: E402
 from .nag import add_checks  # noqa: E402
 from .sources import RecordSources  # noqa: E402
 
 DEFAULT_FOLDER = "blueprints"
-#: Context key: error rules the caller enforces itself, so they do not stop synthesis. Only
-#: `mlbp plan` sets it, to BP400: a blueprint over budget is synthesized, and the plan's
-#: guard exits 3 with the cost delta instead of failing as an error.
-GUARDED_CONTEXT = "mlbp:guarded"
 
 
 def main() -> int:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from mlblueprints.diagnostics import Diagnostic, Level, dotted
 from mlblueprints.model import Blueprint
-from mlblueprints.pipeline import validate_documents
+from mlblueprints.pipeline import GUARDED_CONTEXT, validate_documents
 from mlblueprints.rules.cost import BudgetExceeded
 
 from . import hooks
@@ -34,8 +34,6 @@ BROADENING_RULE = "BP513"
 UNUSED_ALLOWANCE_RULE = "BP514"
 #: The validation rule whose check the budget guard repeats (mlblueprints/rules/cost.py).
 BUDGET_VALIDATION_RULE = BudgetExceeded.id
-#: stacks/app.py's context key for rules the caller enforces itself (read there, set only here).
-GUARDED_CONTEXT = "mlbp:guarded"
 #: id -> (level, summary) of what the plan itself reports; SARIF lists them as rules.
 PLAN_RULES = {
     DESTROY_RULE: ("error", "a stateful resource would be replaced or deleted (destroy guard)"),
