@@ -278,11 +278,20 @@ def test_a_non_utf8_file_name_prints_with_a_utf8_stdout(tmp_path, form):
 def test_ctrl_c_prints_one_line_and_exits_130(tmp_path):
     fifo = tmp_path / "slow.yaml"
     os.mkfifo(fifo)
-    process = subprocess.Popen([*MLBP, "validate", str(fifo)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # A shell without job control starts background jobs with SIGINT ignored, and Python then
+    # installs no KeyboardInterrupt handler: give mlbp the disposition a terminal gives it.
+    process = subprocess.Popen(
+        [*MLBP, "validate", str(fifo)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     # Opening the FIFO for writing returns once mlbp has opened it to read: it is inside main.
     with open(fifo, "wb"):
         process.send_signal(signal.SIGINT)
-        out, err = process.communicate()
+        try:
+            out, err = process.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            raise
     assert process.returncode == EXIT_INTERRUPTED == 130
     assert err == b"mlbp: interrupted\n"
 
