@@ -146,8 +146,6 @@ def blueprint_prices(blueprint: Blueprint) -> PriceBook:
     return price_book(search_from=Path(blueprint.file).parent)
 
 
-
-
 def advise_training_cluster(blueprint: Blueprint, catalog: Catalog, prices: PriceBook) -> advisor.Recommendation:
     """The advisor's recommendation for a TrainingCluster with ``instance: auto`` (raises NothingFits).
 

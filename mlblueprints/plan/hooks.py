@@ -17,7 +17,6 @@ from mlblueprints.cost import HOURS_30_DAYS
 from mlblueprints.model import Blueprint
 
 
-
 @dataclass(frozen=True)
 class Cost:
     """A blueprint's hourly cost at its desired size, how it was made, and the budget caps it breaks."""

@@ -8,10 +8,10 @@ leaving out whole blueprint sections, with a note saying so.
 from __future__ import annotations
 
 import json
+
 from mlblueprints.cost import HOURS_30_DAYS
 
 from .diff import Action
-
 from .planner import BlueprintPlan, Danger, Plan, ResourceImpact
 
 #: GitHub refuses comments longer than this (characters).
