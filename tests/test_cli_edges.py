@@ -245,10 +245,12 @@ def test_real_permissions_as_an_unprivileged_user(shared_tmp):
     (locked / "inside.yaml").write_text(blueprint("inside"))
     locked.chmod(0)
     drop = "os.setgid(65534); os.setuid(65534); " if os.geteuid() == 0 else ""
-    # Everything imported and loaded first: `nobody` may not read the Python installation.
+    # Everything imported and loaded first (the parser imports the subcommands' modules, validating
+    # the examples reads every data file): `nobody` may read neither the Python installation nor a
+    # checkout under a private folder.
     code = (
-        "import os, sys; from mlblueprints.cli import main; import mlblueprints.pipeline; "
-        f"mlblueprints.pipeline.load_catalog(); {drop}sys.exit(main(sys.argv[1:]))"
+        "import os, sys; from mlblueprints.cli import _parser, main; import mlblueprints.pipeline; "
+        f"_parser(); mlblueprints.pipeline.validate_paths(['blueprints']); {drop}sys.exit(main(sys.argv[1:]))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code, "validate", str(shared_tmp), str(locked / "inside.yaml")],
